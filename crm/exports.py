@@ -1,0 +1,31 @@
+"""CSV and XLSX exports of django-tables2 tables that are safe to open in a
+spreadsheet: a cell that starts like a formula is turned into plain text."""
+
+from django_tables2.export import ExportMixin, TableExport
+
+# Characters that make Excel, LibreOffice or Sheets treat a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Prefix a would-be formula with an apostrophe, the spreadsheet convention
+    for "this is text". Numbers are left alone so they stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        safe = [tuple(neutralise(cell) for cell in row) for row in dataset]
+        dataset.headers = [neutralise(h) for h in dataset.headers]
+        del dataset[:]
+        for row in safe:
+            dataset.append(row)
+        return dataset
+
+
+class SafeExportMixin(ExportMixin):
+    export_class = SafeTableExport
+    export_formats = (TableExport.CSV, TableExport.XLSX)

@@ -1,0 +1,36 @@
+"""The one shape every staff list page has: a django-filter form, a sortable,
+paginated django-tables2 table, and CSV/XLSX export of exactly the filtered rows."""
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from .exports import SafeExportMixin
+
+
+class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
+    template_name = "crm/list_page.html"
+    paginate_by = 25
+    raise_exception = True  # a logged-in user without the permission gets 403
+    title = ""
+    add_url_name = ""
+    add_permission = ""
+
+    def get_export_filename(self, export_format: str) -> str:
+        return f"{self.export_name}.{export_format}"
+
+    def render_to_response(self, context, **kwargs):
+        # A filter value that does not parse is bad input: show the page with
+        # the errors beside the fields, as a 400, and export nothing.
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.request.GET = self.request.GET.copy()
+            self.request.GET.pop(self.export_trigger_param, None)
+            kwargs["status"] = 400
+        return super().render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        if self.add_url_name and self.request.user.has_perm(self.add_permission):
+            context["add_url_name"] = self.add_url_name
+        return context

@@ -1,0 +1,137 @@
+"""django-filter FilterSets for the partners lists. Bad values (an unknown
+choice, a malformed date) make the form invalid, which django-filter turns into
+an empty list with the error shown next to the field, never a server error."""
+
+import django_filters as filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    Initiator,
+    InteractionKind,
+    OrganizationKind,
+    RequestStatus,
+    Stage,
+    SupportCategory,
+    Urgency,
+)
+from .models import Interaction, Organization, SupportDelivery, SupportRequest, Tag
+
+DATE_RANGE_WIDGET = filters.widgets.DateRangeWidget(attrs={"type": "date"})
+
+
+def staff_users(request=None):
+    return get_user_model().objects.filter(is_active=True, groups__name="Program managers").order_by("first_name")
+
+
+def organizations(request=None):
+    return Organization.objects.only("id", "name")
+
+
+class OrganizationFilter(filters.FilterSet):
+    LAST_CONTACT_WINDOWS = [
+        ("30", _("In the last 30 days")),
+        ("90", _("In the last 90 days")),
+        ("over90", _("More than 90 days ago")),
+        ("never", _("Never")),
+    ]
+
+    q = filters.CharFilter(label=_("Search"), method="search")
+    stage = filters.MultipleChoiceFilter(choices=Stage.choices, widget=forms.CheckboxSelectMultiple)
+    kind = filters.ChoiceFilter(choices=OrganizationKind.choices, empty_label=_("Any kind"))
+    relationship_lead = filters.ModelChoiceFilter(queryset=staff_users, label=_("Lead"), empty_label=_("Anyone"))
+    tags = filters.ModelMultipleChoiceFilter(
+        queryset=Tag.objects.all(), label=_("Tags"), widget=forms.CheckboxSelectMultiple
+    )
+    last_contact = filters.ChoiceFilter(
+        choices=LAST_CONTACT_WINDOWS, label=_("Last contact"), method="filter_last_contact", empty_label=_("Any time")
+    )
+    past_cadence = filters.BooleanFilter(
+        label=_("Past keep-in-touch"),
+        widget=forms.Select(choices=[("", _("Either")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "stage", "kind", "relationship_lead", "tags", "last_contact", "past_cadence"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(service_area__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_last_contact(self, queryset, name, value):
+        # Relies on the queryset carrying with_contact_figures().
+        if value == "never":
+            return queryset.filter(last_contact__isnull=True)
+        if value == "over90":
+            return queryset.filter(days_since_contact__gt=90)
+        return queryset.filter(days_since_contact__lte=int(value))
+
+
+class InteractionFilter(filters.FilterSet):
+    FOLLOW_UP = [
+        ("due", _("Due or overdue")),
+        ("upcoming", _("Upcoming")),
+        ("done", _("Done")),
+        ("none", _("No follow-up")),
+    ]
+
+    q = filters.CharFilter(field_name="summary", lookup_expr="icontains", label=_("Search summaries"))
+    organization = filters.ModelChoiceFilter(queryset=organizations, label=_("Partner"), empty_label=_("Any partner"))
+    kind = filters.ChoiceFilter(choices=InteractionKind.choices, empty_label=_("Any kind"))
+    happened_on = filters.DateFromToRangeFilter(label=_("Date between"), widget=DATE_RANGE_WIDGET)
+    logged_by = filters.ModelChoiceFilter(queryset=staff_users, label=_("Logged by"), empty_label=_("Anyone"))
+    follow_up = filters.ChoiceFilter(
+        choices=FOLLOW_UP, method="filter_follow_up", label=_("Follow-up"), empty_label=_("Any")
+    )
+
+    class Meta:
+        model = Interaction
+        fields = ["q", "organization", "kind", "happened_on", "logged_by", "follow_up"]
+
+    def filter_follow_up(self, queryset, name, value):
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        if value == "due":
+            return queryset.follow_ups_due(today)
+        if value == "upcoming":
+            return queryset.filter(follow_up_done=False, follow_up_on__gt=today)
+        if value == "done":
+            return queryset.filter(follow_up_on__isnull=False, follow_up_done=True)
+        return queryset.filter(follow_up_on__isnull=True)
+
+
+class SupportRequestFilter(filters.FilterSet):
+    q = filters.CharFilter(field_name="description", lookup_expr="icontains", label=_("Search"))
+    organization = filters.ModelChoiceFilter(queryset=organizations, label=_("Partner"), empty_label=_("Any partner"))
+    category = filters.ChoiceFilter(choices=SupportCategory.choices, empty_label=_("Any category"))
+    status = filters.MultipleChoiceFilter(choices=RequestStatus.choices, widget=forms.CheckboxSelectMultiple)
+    urgency = filters.ChoiceFilter(choices=Urgency.choices, empty_label=_("Any urgency"))
+    initiated_by = filters.ChoiceFilter(choices=Initiator.choices, empty_label=_("Either"))
+    asked_on = filters.DateFromToRangeFilter(label=_("Asked between"), widget=DATE_RANGE_WIDGET)
+
+    class Meta:
+        model = SupportRequest
+        fields = ["q", "organization", "category", "status", "urgency", "initiated_by", "asked_on"]
+
+
+class SupportDeliveryFilter(filters.FilterSet):
+    REQUESTED = [("requested", _("Answers a request")), ("unrequested", _("Unrequested"))]
+
+    organization = filters.ModelChoiceFilter(queryset=organizations, label=_("Partner"), empty_label=_("Any partner"))
+    category = filters.ChoiceFilter(choices=SupportCategory.choices, empty_label=_("Any category"))
+    delivered_on = filters.DateFromToRangeFilter(label=_("Delivered between"), widget=DATE_RANGE_WIDGET)
+    requested = filters.ChoiceFilter(
+        choices=REQUESTED, method="filter_requested", label=_("Requested?"), empty_label=_("Either")
+    )
+
+    class Meta:
+        model = SupportDelivery
+        fields = ["organization", "category", "delivered_on", "requested"]
+
+    def filter_requested(self, queryset, name, value):
+        return queryset.filter(request__isnull=(value == "unrequested"))

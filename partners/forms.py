@@ -1,0 +1,153 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RequestStatus
+from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def program_managers():
+    return get_user_model().objects.filter(is_active=True, groups__name="Program managers").order_by("first_name")
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "kind",
+            "stage",
+            "service_area",
+            "description",
+            "lived_experience_led",
+            "relationship_lead",
+            "keep_in_touch_days",
+            "contact_preferences",
+            "do_not_name_publicly",
+            "tags",
+        ]
+        widgets = {
+            "tags": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "contact_preferences": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["relationship_lead"].queryset = program_managers()
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name_or_alias",
+            "role",
+            "email",
+            "phone",
+            "preferred_channel",
+            "language",
+            "consent_to_surveys",
+            "opted_out",
+        ]
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consent_to_surveys") and not cleaned.get("email"):
+            self.add_error("email", _("An email address is needed to send surveys."))
+        return cleaned
+
+    def validate_unique(self):
+        # organization is not a form field, so ModelForm would skip the
+        # (organization, name_or_alias) check; run it with the field included.
+        try:
+            self.instance.validate_unique(exclude=[f for f in self._get_validation_exclusions() if f != "organization"])
+        except forms.ValidationError as e:
+            self._update_errors(e)
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = ["kind", "happened_on", "contacts", "summary", "confidential_notes", "follow_up_on", "follow_up_done"]
+        widgets = {
+            "happened_on": DATE,
+            "follow_up_on": DATE,
+            "contacts": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "confidential_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organization: Organization, can_see_notes: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["contacts"].queryset = organization.contacts.all()
+        self.fields["happened_on"].initial = timezone.localdate
+        if not can_see_notes:
+            del self.fields["confidential_notes"]
+
+    def clean_happened_on(self):
+        happened_on = self.cleaned_data["happened_on"]
+        if happened_on > timezone.localdate():
+            raise forms.ValidationError(_("An interaction cannot be in the future."))
+        return happened_on
+
+
+class SupportRequestForm(forms.ModelForm):
+    class Meta:
+        model = SupportRequest
+        fields = ["category", "description", "amount_asked", "asked_on", "urgency", "initiated_by", "status"]
+        widgets = {"asked_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["asked_on"].initial = timezone.localdate
+
+
+class SupportDeliveryForm(forms.ModelForm):
+    LEAVE = ""
+    request_status = forms.ChoiceField(
+        label=_("After this delivery, the request is"),
+        required=False,
+        choices=[
+            (LEAVE, _("Unchanged")),
+            (RequestStatus.IN_PROGRESS, RequestStatus.IN_PROGRESS.label),
+            (RequestStatus.PARTLY_FULFILLED, RequestStatus.PARTLY_FULFILLED.label),
+            (RequestStatus.FULFILLED, RequestStatus.FULFILLED.label),
+        ],
+    )
+
+    class Meta:
+        model = SupportDelivery
+        fields = ["request", "category", "delivered_on", "description", "money", "hours", "delivered_by"]
+        widgets = {"delivered_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["request"].queryset = organization.requests.all()
+        self.fields["request"].empty_label = _("None: nobody asked for this (unrequested)")
+        self.fields["category"].required = False
+        self.fields["category"].help_text = _("Leave empty to use the request's category.")
+        self.fields["delivered_on"].initial = timezone.localdate
+        self.fields["delivered_by"].queryset = program_managers()
+
+    def clean(self):
+        cleaned = super().clean()
+        request = cleaned.get("request")
+        if not cleaned.get("category"):
+            if request:
+                cleaned["category"] = self.instance.category = request.category
+            else:
+                self.add_error("category", _("Choose a category for support nobody asked for."))
+        if cleaned.get("request_status") and not request:
+            self.add_error("request_status", _("There is no request to update."))
+        return cleaned

@@ -1,0 +1,283 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from crm.encrypted_fields import EncryptedTextField
+
+from .choices import (
+    Channel,
+    Initiator,
+    InteractionKind,
+    Language,
+    OrganizationKind,
+    RequestStatus,
+    Stage,
+    SupportCategory,
+    Urgency,
+)
+from .querysets import InteractionQuerySet, OrganizationQuerySet, SupportDeliveryQuerySet, SupportRequestQuerySet
+
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganizationKind.choices)
+    service_area = models.CharField(_("service area"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    lived_experience_led = models.BooleanField(_("led by people with lived experience"), default=False)
+    stage = models.CharField(_("relationship stage"), max_length=32, choices=Stage.choices, default=Stage.IDENTIFIED)
+    relationship_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("relationship lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_organizations",
+    )
+    keep_in_touch_days = models.PositiveSmallIntegerField(
+        _("keep in touch every (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    contact_preferences = models.TextField(
+        _("safety and contact preferences"),
+        blank=True,
+        help_text=_('For example "phone only, never email" or "do not visit the office".'),
+    )
+    do_not_name_publicly = models.BooleanField(_("do not name us publicly"), default=False)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="organizations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[tags])
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(keep_in_touch_days__gte=1), name="organization_keep_in_touch_positive"
+            ),
+        ]
+        indexes = [
+            # Partner list filtered by stage and lead.
+            models.Index(fields=["stage", "relationship_lead"], name="org_stage_lead_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:organization_detail", args=[self.pk])
+
+
+class Contact(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    name_or_alias = models.CharField(
+        _("name or alias"), max_length=120, help_text=_("A work name or first name is enough.")
+    )
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_channel = models.CharField(_("preferred channel"), max_length=32, choices=Channel.choices, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    consent_to_surveys = models.BooleanField(_("agreed to receive feedback surveys"), default=False)
+    opted_out = models.BooleanField(
+        _("opted out"), default=False, help_text=_("Opted out of all messages from us. Never contact by email.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_or_alias", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name_or_alias"], name="contact_unique_name_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_or_alias
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:contact_edit", args=[self.pk])
+
+    @property
+    def can_receive_surveys(self) -> bool:
+        return self.consent_to_surveys and not self.opted_out and bool(self.email)
+
+
+class Interaction(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="interactions"
+    )
+    contacts = models.ManyToManyField(
+        Contact, verbose_name=_("people present"), blank=True, related_name="interactions"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=InteractionKind.choices, default=InteractionKind.MEETING)
+    happened_on = models.DateField(_("date"))
+    summary = models.TextField(_("summary"), help_text=_("What was talked about. Partners may one day read this."))
+    confidential_notes = EncryptedTextField(
+        _("confidential notes"),
+        blank=True,
+        help_text=_("Encrypted. Only program managers can read these; leadership never sees them."),
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[contacts])
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        permissions = [("view_confidential_notes", "Can read confidential interaction notes")]
+        indexes = [
+            # Partner timeline (newest first) and last-contact subquery.
+            models.Index(fields=["organization", "-happened_on"], name="interaction_org_date_idx"),
+            # Home page: follow-ups not done, by date.
+            models.Index(
+                fields=["follow_up_on"],
+                name="interaction_followup_idx",
+                condition=models.Q(follow_up_done=False, follow_up_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.organization} on {self.happened_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:interaction_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.follow_up_on and self.happened_on and self.follow_up_on < self.happened_on:
+            raise ValidationError({"follow_up_on": _("The follow-up cannot be before the interaction.")})
+
+
+class SupportRequest(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="requests"
+    )
+    category = models.CharField(_("category"), max_length=32, choices=SupportCategory.choices)
+    description = models.TextField(_("what they asked for"), help_text=_("In the partner's own words."))
+    amount_asked = models.DecimalField(
+        _("amount asked"), max_digits=10, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    asked_on = models.DateField(_("asked on"))
+    urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(_("status"), max_length=32, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    initiated_by = models.CharField(
+        _("who started it"), max_length=16, choices=Initiator.choices, default=Initiator.PARTNER
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = SupportRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_asked__isnull=True) | models.Q(amount_asked__gte=0),
+                name="request_amount_not_negative",
+            ),
+        ]
+        indexes = [
+            # Home page and request list: outstanding requests, oldest first.
+            models.Index(fields=["status", "asked_on"], name="request_status_asked_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} for {self.organization}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:request_detail", args=[self.pk])
+
+
+class SupportDelivery(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    request = models.ForeignKey(
+        SupportRequest,
+        verbose_name=_("request it answers"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        help_text=_("Leave empty if nobody asked for it; it will show as unrequested."),
+    )
+    category = models.CharField(_("category"), max_length=32, choices=SupportCategory.choices)
+    delivered_on = models.DateField(_("delivered on"))
+    description = models.TextField(_("what was given"))
+    money = models.DecimalField(_("money"), max_digits=10, decimal_places=2, default=0, validators=NOT_NEGATIVE)
+    hours = models.DecimalField(_("staff hours"), max_digits=7, decimal_places=2, default=0, validators=NOT_NEGATIVE)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delivered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = SupportDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-delivered_on", "-id"]
+        verbose_name_plural = "support deliveries"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(money__gte=0), name="delivery_money_not_negative"),
+            models.CheckConstraint(condition=models.Q(hours__gte=0), name="delivery_hours_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} to {self.organization} on {self.delivered_on:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:delivery_edit", args=[self.pk])
+
+    @property
+    def is_unrequested(self) -> bool:
+        return self.request_id is None
+
+    def clean(self) -> None:
+        if self.request_id and self.organization_id and self.request.organization_id != self.organization_id:
+            raise ValidationError({"request": _("That request belongs to another partner.")})

@@ -1,0 +1,149 @@
+"""Derived figures, computed in the database.
+
+Each figure is a correlated subquery rather than a JOIN + GROUP BY, so that
+several sums over different child tables never multiply each other, and a
+list costs the same number of queries for 5 rows as for 5,000.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from crm.db_functions import DaysBetween
+
+from .choices import NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
+
+CLOSED_STATUSES = (RequestStatus.FULFILLED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def _child_aggregate(model, fk: str, aggregate, output_field, **filters) -> Subquery:
+    """One aggregate over the rows of `model` that point at the outer row."""
+    rows = model.objects.filter(**{fk: OuterRef("pk")}, **filters).order_by().values(fk)
+    return Subquery(rows.annotate(value=aggregate).values("value")[:1], output_field=output_field)
+
+
+def _today(today: date | None) -> date:
+    from django.utils import timezone
+
+    return today or timezone.localdate()
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def with_contact_figures(self, today: date | None = None) -> "OrganizationQuerySet":
+        """Adds last_contact, days_since_contact and past_cadence.
+
+        A partner never contacted counts its keep-in-touch clock from the day it
+        was added. Only relationships we are in have a clock: a partner we have
+        merely identified (reaching out is at their pace), or one that is paused
+        or ended, is never past cadence."""
+        from .models import Interaction
+
+        today_value = Value(_today(today), output_field=models.DateField())
+        return self.annotate(
+            last_contact=_child_aggregate(Interaction, "organization", Max("happened_on"), models.DateField()),
+            days_since_contact=DaysBetween(F("last_contact"), today_value),
+            clock_days=DaysBetween(Coalesce(F("last_contact"), TruncDate("created_at")), today_value),
+            past_cadence=Case(
+                When(stage__in=NO_CLOCK_STAGES, then=Value(False)),
+                When(clock_days__gt=F("keep_in_touch_days"), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def with_support_figures(self) -> "OrganizationQuerySet":
+        """Adds outstanding_requests, money_delivered and hours_delivered."""
+        from .models import SupportDelivery, SupportRequest
+
+        money = DecimalField(max_digits=12, decimal_places=2)
+        return self.annotate(
+            outstanding_requests=Coalesce(
+                _child_aggregate(
+                    SupportRequest, "organization", Count("pk"), IntegerField(), status__in=OUTSTANDING_STATUSES
+                ),
+                0,
+            ),
+            money_delivered=Coalesce(_child_aggregate(SupportDelivery, "organization", Sum("money"), money), ZERO),
+            hours_delivered=Coalesce(_child_aggregate(SupportDelivery, "organization", Sum("hours"), money), ZERO),
+        )
+
+    def past_cadence(self, today: date | None = None) -> "OrganizationQuerySet":
+        return self.with_contact_figures(today).filter(past_cadence=True)
+
+
+class InteractionQuerySet(models.QuerySet):
+    def follow_ups_due(self, today: date | None = None) -> "InteractionQuerySet":
+        """Follow-ups not done whose date is today or earlier."""
+        return self.filter(follow_up_done=False, follow_up_on__lte=_today(today))
+
+    def for_user(self, user) -> "InteractionQuerySet":
+        """Interactions the user logged or that belong to a partner they lead."""
+        return self.filter(Q(logged_by=user) | Q(organization__relationship_lead=user))
+
+
+class SupportRequestQuerySet(models.QuerySet):
+    def outstanding(self) -> "SupportRequestQuerySet":
+        return self.filter(status__in=OUTSTANDING_STATUSES)
+
+    def with_delivery_figures(self, today: date | None = None) -> "SupportRequestQuerySet":
+        """Adds money_delivered, hours_delivered, delivery_count, first_delivery_on,
+        days_to_first_delivery, outstanding_amount and days_open."""
+        from .models import SupportDelivery
+
+        money = DecimalField(max_digits=12, decimal_places=2)
+        return self.annotate(
+            money_delivered=Coalesce(_child_aggregate(SupportDelivery, "request", Sum("money"), money), ZERO),
+            hours_delivered=Coalesce(_child_aggregate(SupportDelivery, "request", Sum("hours"), money), ZERO),
+            delivery_count=Coalesce(_child_aggregate(SupportDelivery, "request", Count("pk"), IntegerField()), 0),
+            first_delivery_on=_child_aggregate(SupportDelivery, "request", Min("delivered_on"), models.DateField()),
+            days_to_first_delivery=DaysBetween(F("asked_on"), F("first_delivery_on")),
+            outstanding_amount=Case(
+                When(amount_asked__isnull=True, then=Value(None)),
+                When(status__in=CLOSED_STATUSES, then=ZERO),
+                default=F("amount_asked") - F("money_delivered"),
+                output_field=money,
+            ),
+            days_open=DaysBetween(F("asked_on"), Value(_today(today), output_field=models.DateField())),
+        )
+
+    def fulfilment_summary(self) -> dict:
+        """Counts by outcome and the fulfilment rate, in one query.
+
+        Fulfilment rate = (fulfilled + partly fulfilled) / (fulfilled + partly
+        fulfilled + declined): the share of decided requests that we met. Requests
+        still open are not decided yet, and withdrawn ones the partner no longer
+        wanted, so neither counts."""
+        counts = self.aggregate(
+            total=Count("pk"),
+            fulfilled=Count("pk", filter=Q(status=RequestStatus.FULFILLED)),
+            partly_fulfilled=Count("pk", filter=Q(status=RequestStatus.PARTLY_FULFILLED)),
+            declined=Count("pk", filter=Q(status=RequestStatus.DECLINED)),
+            withdrawn=Count("pk", filter=Q(status=RequestStatus.WITHDRAWN)),
+        )
+        met = counts["fulfilled"] + counts["partly_fulfilled"]
+        considered = met + counts["declined"]
+        counts["fulfilment_rate"] = met / considered if considered else None
+        return counts
+
+
+class SupportDeliveryQuerySet(models.QuerySet):
+    def unrequested(self) -> "SupportDeliveryQuerySet":
+        return self.filter(request__isnull=True)

@@ -1,0 +1,16 @@
+"""Domain actions that touch more than one row."""
+
+from django.db import transaction
+
+from .models import SupportDelivery
+
+
+@transaction.atomic
+def record_delivery(delivery: SupportDelivery, request_status: str = "") -> SupportDelivery:
+    """Saves a delivery and, when asked, moves its request to a new status."""
+    delivery.save()
+    if request_status and delivery.request_id:
+        support_request = delivery.request
+        support_request.status = request_status
+        support_request.save(update_fields=["status", "updated_at"])
+    return delivery

@@ -1,0 +1,115 @@
+"""django-tables2 tables for the partners lists. Confidential notes never
+appear in a table or an export."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Interaction, Organization, SupportDelivery, SupportRequest
+
+
+class OrganizationTable(tables.Table):
+    name = tables.Column(linkify=True)
+    relationship_lead = tables.Column(verbose_name=_("Lead"))
+    last_contact = tables.DateColumn(verbose_name=_("Last contact"), short=True)
+    days_since_contact = tables.Column(verbose_name=_("Days since contact"))
+    past_cadence = tables.BooleanColumn(verbose_name=_("Past keep-in-touch"), yesno=(_("Overdue"), ""))
+    outstanding_requests = tables.Column(verbose_name=_("Open requests"))
+    tags = tables.ManyToManyColumn(verbose_name=_("Tags"), orderable=False)
+
+    class Meta:
+        model = Organization
+        fields = ("name", "kind", "stage", "relationship_lead", "last_contact", "days_since_contact")
+        sequence = (*fields, "past_cadence", "outstanding_requests", "tags")
+        order_by = "name"
+        empty_text = _("No partners match these filters.")
+
+    def render_relationship_lead(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_relationship_lead(self, value):
+        return self.render_relationship_lead(value)
+
+
+class InteractionTable(tables.Table):
+    happened_on = tables.DateColumn(verbose_name=_("Date"), linkify=True, short=True)
+    organization = tables.Column(linkify=True)
+    summary = tables.Column(attrs={"td": {"class": "cell-text"}})
+    follow_up_on = tables.DateColumn(short=True)
+    follow_up_done = tables.BooleanColumn(yesno=(_("Done"), ""))
+    logged_by = tables.Column()
+
+    class Meta:
+        model = Interaction
+        fields = ("happened_on", "organization", "kind", "summary", "logged_by", "follow_up_on", "follow_up_done")
+        order_by = "-happened_on"
+        empty_text = _("No interactions match these filters.")
+
+    def render_summary(self, value):
+        return value if len(value) <= 140 else value[:139] + "…"
+
+    def value_summary(self, value):
+        return value
+
+    def render_logged_by(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_logged_by(self, value):
+        return self.render_logged_by(value)
+
+
+class SupportRequestTable(tables.Table):
+    asked_on = tables.DateColumn(linkify=True, short=True)
+    organization = tables.Column(linkify=True)
+    description = tables.Column(verbose_name=_("What they asked for"), attrs={"td": {"class": "cell-text"}})
+    amount_asked = tables.Column(verbose_name=_("Amount asked"))
+    money_delivered = tables.Column(verbose_name=_("Money delivered"))
+    days_to_first_delivery = tables.Column(verbose_name=_("Days to first delivery"))
+
+    class Meta:
+        model = SupportRequest
+        fields = ("asked_on", "organization", "category", "description", "urgency", "status", "initiated_by")
+        sequence = (*fields, "amount_asked", "money_delivered", "days_to_first_delivery")
+        order_by = "-asked_on"
+        empty_text = _("No requests match these filters.")
+
+    def render_description(self, value):
+        return value if len(value) <= 140 else value[:139] + "…"
+
+    def value_description(self, value):
+        return value
+
+
+class SupportDeliveryTable(tables.Table):
+    delivered_on = tables.DateColumn(linkify=True, short=True)
+    organization = tables.Column(linkify=True)
+    request = tables.Column(
+        verbose_name=_("Answers request"),
+        empty_values=(),  # so that a delivery without a request renders as "Unrequested"
+        linkify=lambda record: record.request.get_absolute_url() if record.request_id else None,
+    )
+    description = tables.Column(attrs={"td": {"class": "cell-text"}})
+    delivered_by = tables.Column()
+
+    class Meta:
+        model = SupportDelivery
+        fields = ("delivered_on", "organization", "request", "category", "description", "money", "hours")
+        sequence = (*fields, "delivered_by")
+        order_by = "-delivered_on"
+        empty_text = _("No deliveries match these filters.")
+
+    def render_request(self, record):
+        if record.request_id is None:
+            return format_html('<span class="badge badge-warn">{}</span>', _("Unrequested"))
+        return record.request.asked_on.strftime("%Y-%m-%d") + " · " + record.request.get_category_display()
+
+    def value_request(self, record):
+        if record.request_id is None:
+            return "Unrequested"
+        return f"{record.request.asked_on:%Y-%m-%d} {record.request.get_category_display()}"
+
+    def render_delivered_by(self, value):
+        return value.get_full_name() or value.get_username()
+
+    def value_delivered_by(self, value):
+        return self.render_delivered_by(value)

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import contacts, interactions, organizations, support
+
+app_name = "partners"
+urlpatterns = [
+    path("", organizations.OrganizationList.as_view(), name="organization_list"),
+    path("new/", organizations.OrganizationCreate.as_view(), name="organization_create"),
+    path("<int:pk>/", organizations.OrganizationDetail.as_view(), name="organization_detail"),
+    path("<int:pk>/edit/", organizations.OrganizationEdit.as_view(), name="organization_edit"),
+    path("<int:organization_pk>/contacts/new/", contacts.ContactCreate.as_view(), name="contact_create"),
+    path("contacts/<int:pk>/edit/", contacts.ContactEdit.as_view(), name="contact_edit"),
+    path("interactions/", interactions.InteractionList.as_view(), name="interaction_list"),
+    path("interactions/new/", interactions.start_interaction, name="interaction_start"),
+    path(
+        "<int:organization_pk>/interactions/new/",
+        interactions.InteractionCreate.as_view(),
+        name="interaction_create",
+    ),
+    path("interactions/<int:pk>/", interactions.InteractionDetail.as_view(), name="interaction_detail"),
+    path("interactions/<int:pk>/edit/", interactions.InteractionEdit.as_view(), name="interaction_edit"),
+    path("requests/", support.SupportRequestList.as_view(), name="request_list"),
+    path("<int:organization_pk>/requests/new/", support.SupportRequestCreate.as_view(), name="request_create"),
+    path("requests/<int:pk>/", support.SupportRequestDetail.as_view(), name="request_detail"),
+    path("requests/<int:pk>/edit/", support.SupportRequestEdit.as_view(), name="request_edit"),
+    path("deliveries/", support.SupportDeliveryList.as_view(), name="delivery_list"),
+    path("<int:organization_pk>/deliveries/new/", support.SupportDeliveryCreate.as_view(), name="delivery_create"),
+    path("deliveries/<int:pk>/edit/", support.SupportDeliveryEdit.as_view(), name="delivery_edit"),
+]

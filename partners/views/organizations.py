@@ -1,0 +1,92 @@
+from django.contrib.messages.views import SuccessMessageMixin
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, UpdateView
+
+from crm.list_views import FilteredTableView
+
+from ..filters import OrganizationFilter
+from ..forms import OrganizationForm
+from ..models import Interaction, Organization, SupportDelivery, SupportRequest
+from ..tables import OrganizationTable
+from .base import StaffPermissionMixin, TitledFormMixin
+
+
+class OrganizationList(FilteredTableView):
+    permission_required = "partners.view_organization"
+    table_class = OrganizationTable
+    filterset_class = OrganizationFilter
+    export_name = "partners"
+    title = _("Partners")
+    add_url_name = "partners:organization_create"
+    add_permission = "partners.add_organization"
+
+    def get_queryset(self):
+        return (
+            Organization.objects.with_contact_figures()
+            .with_support_figures()
+            .select_related("relationship_lead")
+            .prefetch_related("tags")
+        )
+
+
+class OrganizationDetail(StaffPermissionMixin, DetailView):
+    permission_required = "partners.view_organization"
+    template_name = "partners/organization_detail.html"
+
+    def get_queryset(self):
+        return (
+            Organization.objects.with_contact_figures()
+            .with_support_figures()
+            .select_related("relationship_lead")
+            .prefetch_related(
+                "tags",
+                "contacts",
+                Prefetch(
+                    "interactions",
+                    queryset=Interaction.objects.select_related("logged_by").prefetch_related("contacts"),
+                ),
+                Prefetch(
+                    "requests",
+                    queryset=SupportRequest.objects.with_delivery_figures().prefetch_related(
+                        Prefetch("deliveries", queryset=SupportDelivery.objects.select_related("delivered_by"))
+                    ),
+                ),
+                Prefetch(
+                    "deliveries",
+                    queryset=SupportDelivery.objects.unrequested().select_related("delivered_by"),
+                    to_attr="unrequested_deliveries",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organization = self.object
+        requests = list(organization.requests.all())
+        context.update(
+            can_edit=self.request.user.has_perm("partners.change_organization"),
+            can_see_notes=self.request.user.has_perm("partners.view_confidential_notes"),
+            today=timezone.localdate(),
+            requests=requests,
+            fulfilment=organization.requests.fulfilment_summary(),
+        )
+        return context
+
+
+class OrganizationCreate(StaffPermissionMixin, TitledFormMixin, SuccessMessageMixin, CreateView):
+    permission_required = "partners.add_organization"
+    create_title = _("Add a partner")
+    model = Organization
+    form_class = OrganizationForm
+    template_name = "partners/form_page.html"
+    success_message = _("Partner %(name)s added.")
+
+
+class OrganizationEdit(StaffPermissionMixin, TitledFormMixin, SuccessMessageMixin, UpdateView):
+    permission_required = "partners.change_organization"
+    model = Organization
+    form_class = OrganizationForm
+    template_name = "partners/form_page.html"
+    success_message = _("Changes to %(name)s saved.")

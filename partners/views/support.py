@@ -1,0 +1,110 @@
+"""Support requests and the deliveries that answer them."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, UpdateView
+
+from crm.list_views import FilteredTableView
+
+from ..filters import SupportDeliveryFilter, SupportRequestFilter
+from ..forms import SupportDeliveryForm, SupportRequestForm
+from ..models import SupportDelivery, SupportRequest
+from ..services import record_delivery
+from ..tables import SupportDeliveryTable, SupportRequestTable
+from .base import OrganizationChildFormMixin, StaffPermissionMixin
+
+
+class SupportRequestList(FilteredTableView):
+    permission_required = "partners.view_supportrequest"
+    table_class = SupportRequestTable
+    filterset_class = SupportRequestFilter
+    export_name = "support-requests"
+    title = _("Support requests")
+
+    def get_queryset(self):
+        return SupportRequest.objects.with_delivery_figures().select_related("organization")
+
+
+class SupportRequestDetail(StaffPermissionMixin, DetailView):
+    permission_required = "partners.view_supportrequest"
+    template_name = "partners/request_detail.html"
+    context_object_name = "support_request"
+
+    def get_queryset(self):
+        deliveries = SupportDelivery.objects.select_related("delivered_by")
+        return (
+            SupportRequest.objects.with_delivery_figures()
+            .select_related("organization", "recorded_by")
+            .prefetch_related(Prefetch("deliveries", queryset=deliveries))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = self.request.user.has_perm("partners.change_supportrequest")
+        context["can_deliver"] = self.request.user.has_perm("partners.add_supportdelivery")
+        context["history"] = self.object.history.select_related("history_user")[:20]
+        return context
+
+
+class SupportRequestCreate(OrganizationChildFormMixin, CreateView):
+    permission_required = "partners.add_supportrequest"
+    create_title = _("Record a support request")
+    model = SupportRequest
+    form_class = SupportRequestForm
+    success_message = _("Request recorded.")
+
+    def form_valid(self, form):
+        form.instance.recorded_by = self.request.user
+        return super().form_valid(form)
+
+
+class SupportRequestEdit(OrganizationChildFormMixin, UpdateView):
+    permission_required = "partners.change_supportrequest"
+    model = SupportRequest
+    form_class = SupportRequestForm
+    success_message = _("Request updated.")
+
+
+class SupportDeliveryList(FilteredTableView):
+    permission_required = "partners.view_supportdelivery"
+    table_class = SupportDeliveryTable
+    filterset_class = SupportDeliveryFilter
+    export_name = "support-deliveries"
+    title = _("Support delivered")
+
+    def get_queryset(self):
+        return SupportDelivery.objects.select_related("organization", "request", "delivered_by")
+
+
+class DeliveryFormMixin(OrganizationChildFormMixin):
+    model = SupportDelivery
+    form_class = SupportDeliveryForm
+
+    def form_valid(self, form):
+        self.object = record_delivery(form.save(commit=False), form.cleaned_data.get("request_status", ""))
+        form.save_m2m()
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        if self.object.request_id:
+            return self.object.request.get_absolute_url()
+        return self.organization.get_absolute_url()
+
+
+class SupportDeliveryCreate(DeliveryFormMixin, CreateView):
+    permission_required = "partners.add_supportdelivery"
+    create_title = _("Record support delivered")
+    success_message = _("Delivery recorded.")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        request_id = self.request.GET.get("request", "")
+        if request_id.isdigit():
+            initial["request"] = request_id
+        initial["delivered_by"] = self.request.user.pk
+        return initial
+
+
+class SupportDeliveryEdit(DeliveryFormMixin, UpdateView):
+    permission_required = "partners.change_supportdelivery"
+    success_message = _("Delivery updated.")
