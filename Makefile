@@ -16,17 +16,29 @@ $(BIN)/.installed: requirements.txt
 .env: | $(BIN)/.installed
 	$(BIN)/python manage.py write_local_env
 
+# The web server, plus a Celery worker with the beat scheduler inside it, on
+# the embedded filesystem broker (no Redis needed; set REDIS_URL to use Redis).
+# Emails are written as files to var/sent-emails/ unless EMAIL_BACKEND is set.
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(BIN)/.installed .env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py load_demo_surveys
+	mkdir -p var/celery/queue var/celery/processed var/sent-emails
 	@echo ""
 	@echo "  Partnership CRM is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (username / password):"
 	@echo "    program manager: manager / demo-manager-pass"
 	@echo "    leadership:      leader  / demo-leader-pass"
 	@echo "    administrator:   admin   / demo-admin-pass"
+	@echo "  Background worker and scheduler: running (embedded broker in var/celery/)."
+	@echo "  Survey emails are written to var/sent-emails/ (open one and follow its link)."
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A crm worker --beat --concurrency=2 --loglevel=INFO \
+		--schedule=var/celerybeat-schedule --without-gossip --without-mingle & \
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

@@ -2,6 +2,7 @@
 paginated django-tables2 table, and CSV/XLSX export of exactly the filtered rows."""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import BadRequest
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -11,10 +12,26 @@ from .exports import SafeExportMixin
 class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
     template_name = "crm/list_page.html"
     paginate_by = 25
+    max_per_page = 100
     raise_exception = True  # a logged-in user without the permission gets 403
     title = ""
     add_url_name = ""
     add_permission = ""
+
+    def get(self, request, *args, **kwargs):
+        self.reject_bad_paging_or_format(request.GET)
+        return super().get(request, *args, **kwargs)
+
+    def reject_bad_paging_or_format(self, query) -> None:
+        """django-tables2 takes ?per_page= and ?_export= as they come: a negative
+        page size is a server error, a huge one loads every row into one page,
+        and an unknown format is not ours to produce. All are bad input: 400."""
+        per_page = query.get("per_page", "")
+        if per_page and not (per_page.isascii() and per_page.isdigit() and 1 <= int(per_page) <= self.max_per_page):
+            raise BadRequest("per_page out of range")
+        export_format = query.get(self.export_trigger_param)
+        if export_format is not None and not self.export_class.is_valid_format(export_format):
+            raise BadRequest("unknown export format")
 
     def get_export_filename(self, export_format: str) -> str:
         return f"{self.export_name}.{export_format}"

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include(account_urls)),
     path("partners/", include("partners.urls")),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]

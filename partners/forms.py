@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +10,14 @@ from .models import Contact, Interaction, Organization, SupportDelivery, Support
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def program_managers():
-    return get_user_model().objects.filter(is_active=True, groups__name="Program managers").order_by("first_name")
+def program_managers(keep_id: int | None = None):
+    """Active program managers, plus the user already chosen (`keep_id`): a lead
+    who has since left the role stays selectable, instead of being cleared
+    without a word the next time someone saves the row."""
+    wanted = Q(is_active=True, groups__name="Program managers")
+    if keep_id:
+        wanted |= Q(pk=keep_id)
+    return get_user_model().objects.filter(wanted).distinct().order_by("first_name", "username")
 
 
 class OrganizationForm(forms.ModelForm):
@@ -37,7 +44,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["relationship_lead"].queryset = program_managers()
+        self.fields["relationship_lead"].queryset = program_managers(keep_id=self.instance.relationship_lead_id)
 
 
 class ContactForm(forms.ModelForm):
@@ -65,12 +72,18 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
     def validate_unique(self):
-        # organization is not a form field, so ModelForm would skip the
-        # (organization, name_or_alias) check; run it with the field included.
-        try:
-            self.instance.validate_unique(exclude=[f for f in self._get_validation_exclusions() if f != "organization"])
-        except forms.ValidationError as e:
-            self._update_errors(e)
+        # organization is set by the view, not a form field, so ModelForm skips
+        # the (organization, name_or_alias) constraint, and a duplicate would
+        # reach the database as an IntegrityError. Check it here, beside the name.
+        super().validate_unique()
+        name = self.cleaned_data.get("name_or_alias")
+        same_name = Contact.objects.filter(organization=self.instance.organization_id, name_or_alias=name)
+        if name and same_name.exclude(pk=self.instance.pk).exists():
+            self.add_error(
+                "name_or_alias",
+                _("This partner already has a contact called %(name)s. Add something to tell them apart.")
+                % {"name": name},
+            )
 
 
 class InteractionForm(forms.ModelForm):
@@ -138,7 +151,7 @@ class SupportDeliveryForm(forms.ModelForm):
         self.fields["category"].required = False
         self.fields["category"].help_text = _("Leave empty to use the request's category.")
         self.fields["delivered_on"].initial = timezone.localdate
-        self.fields["delivered_by"].queryset = program_managers()
+        self.fields["delivered_by"].queryset = program_managers(keep_id=self.instance.delivered_by_id)
 
     def clean(self):
         cleaned = super().clean()

@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from crm.db_functions import DaysBetween
 
@@ -105,7 +105,11 @@ class SupportRequestQuerySet(models.QuerySet):
 
     def with_delivery_figures(self, today: date | None = None) -> "SupportRequestQuerySet":
         """Adds money_delivered, hours_delivered, delivery_count, first_delivery_on,
-        days_to_first_delivery, outstanding_amount and days_open."""
+        days_to_first_delivery, outstanding_amount and days_open.
+
+        outstanding_amount is what is still owed of the amount asked: asked minus
+        delivered (never below zero) while the request is outstanding, zero once it
+        is fulfilled, declined or withdrawn, and NULL when no amount was asked."""
         from .models import SupportDelivery
 
         money = DecimalField(max_digits=12, decimal_places=2)
@@ -118,7 +122,8 @@ class SupportRequestQuerySet(models.QuerySet):
             outstanding_amount=Case(
                 When(amount_asked__isnull=True, then=Value(None)),
                 When(status__in=CLOSED_STATUSES, then=ZERO),
-                default=F("amount_asked") - F("money_delivered"),
+                # Giving more than was asked leaves nothing owed, not a negative debt.
+                default=Greatest(F("amount_asked") - F("money_delivered"), ZERO),
                 output_field=money,
             ),
             days_open=DaysBetween(F("asked_on"), Value(_today(today), output_field=models.DateField())),

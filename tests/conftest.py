@@ -83,3 +83,162 @@ def pytest_runtest_makereport(item, call):
     ):
         report.outcome = "failed"
         report.longrepr = f"{item.nodeid} was skipped, but CRM_REQUIRE_SERVICES=1 requires it to run."
+
+
+@pytest.fixture
+def csrf_manager_client(program_manager):
+    """A program manager whose client checks CSRF tokens like a browser would."""
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(program_manager)
+    return c
+
+
+@pytest.fixture
+def sample_rows(db):
+    """One linked row of each partners model, for tests that visit every page."""
+    from types import SimpleNamespace
+
+    from tests.factories import (
+        ContactFactory,
+        InteractionFactory,
+        OrganizationFactory,
+        SupportDeliveryFactory,
+        SupportRequestFactory,
+    )
+
+    organization = OrganizationFactory(name="Sample partner")
+    support_request = SupportRequestFactory(organization=organization)
+    return SimpleNamespace(
+        organization=organization,
+        contact=ContactFactory(organization=organization),
+        interaction=InteractionFactory(organization=organization, confidential_notes="Sample secret note."),
+        request=support_request,
+        delivery=SupportDeliveryFactory(request=support_request),
+    )
+
+
+# Which sample row fills in each URL of partners/urls.py ("org" = organization_pk).
+URL_ARGS = {
+    "organization_list": {},
+    "organization_create": {},
+    "organization_detail": {"pk": "organization"},
+    "organization_edit": {"pk": "organization"},
+    "contact_create": {"organization_pk": "organization"},
+    "contact_edit": {"pk": "contact"},
+    "interaction_list": {},
+    "interaction_start": {},
+    "interaction_create": {"organization_pk": "organization"},
+    "interaction_detail": {"pk": "interaction"},
+    "interaction_edit": {"pk": "interaction"},
+    "request_list": {},
+    "request_create": {"organization_pk": "organization"},
+    "request_detail": {"pk": "request"},
+    "request_edit": {"pk": "request"},
+    "delivery_list": {},
+    "delivery_create": {"organization_pk": "organization"},
+    "delivery_edit": {"pk": "delivery"},
+}
+
+
+@pytest.fixture
+def partner_urls(sample_rows) -> dict[str, str]:
+    """Every URL in partners/urls.py, by name, filled in with the sample rows.
+    A URL added to partners/urls.py without an entry in URL_ARGS fails here,
+    so the access tests cannot silently miss a page."""
+    from django.urls import reverse
+
+    from partners.urls import urlpatterns
+
+    names = {pattern.name for pattern in urlpatterns}
+    assert names == set(URL_ARGS), f"URL_ARGS is out of date: {names ^ set(URL_ARGS)}"
+    return {
+        name: reverse(f"partners:{name}", kwargs={k: getattr(sample_rows, v).pk for k, v in args.items()})
+        for name, args in URL_ARGS.items()
+    }
+
+
+def _is_write(name: str) -> bool:
+    return name.endswith(("_create", "_edit")) or name == "interaction_start"
+
+
+@pytest.fixture
+def read_urls(partner_urls) -> dict[str, str]:
+    """The list and detail pages: leadership may read them."""
+    return {name: url for name, url in partner_urls.items() if not _is_write(name)}
+
+
+@pytest.fixture
+def write_urls(partner_urls) -> dict[str, str]:
+    """The create and edit pages: program managers only."""
+    return {name: url for name, url in partner_urls.items() if _is_write(name)}
+
+
+QUERY_COUNTS = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def record_query_counts(request):
+    """Keeps (page, queries with few rows, queries with many rows) for the
+    summary printed at the end of the run."""
+    counts = request.config.stash.setdefault(QUERY_COUNTS, [])
+    return lambda page, few, many: counts.append((page, few, many))
+
+
+@pytest.fixture
+def assert_constant_queries(record_query_counts):
+    """Checks that a page costs the same number of SQL queries with 5 rows as
+    with 50. `add_rows(n)` adds n more rows of whatever the page lists."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(client, url):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(queries)
+
+    def check(client, url: str, page: str, add_rows, few: int = 5, many: int = 50):
+        add_rows(few)
+        client.get(url)  # warm caches (content types, permissions) outside the measurement
+        with_few = count(client, url)
+        add_rows(many - few)
+        with_many = count(client, url)
+        record_query_counts(page, with_few, with_many)
+        assert with_few == with_many, f"{page}: {with_few} queries with {few} rows, {with_many} with {many}"
+
+    return check
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    counts = config.stash.get(QUERY_COUNTS, [])
+    if counts:
+        terminalreporter.section("SQL queries per page (5 rows / 50 rows)")
+        for page, few, many in sorted(counts):
+            terminalreporter.write_line(f"{page:<28} {few:>3} / {many:>3}")
+
+
+@pytest.fixture
+def assert_bad_input():
+    """Checks the product rule for a refused form: a 400, the form shown
+    again with the error next to `field` (the error list the input points at)."""
+
+    def check(response, field: str):
+        assert response.status_code == 400, response.status_code
+        assert field in response.context["form"].errors, response.context["form"].errors
+        html = response.content.decode()
+        assert f'id="id_{field}_error"' in html
+        assert "Nothing has been saved yet." in html
+
+    return check
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: start every test from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -4,12 +4,19 @@ these settings and no warnings."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import FIELD_ENCRYPTION_KEYS, SECRET_KEY, env
 
 DEBUG = False
 
-if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
+# Refuse to start rather than run with a key anyone can read in this repository.
+KNOWN_KEY_PREFIXES = ("dev-only", "django-insecure", "test-secret-key")
+if SECRET_KEY.startswith(KNOWN_KEY_PREFIXES) or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+# Without a key, saving the first confidential note would fail; fail at start instead.
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Set FIELD_ENCRYPTION_KEYS in production (see `manage.py write_local_env` for how a key is made)."
+    )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,3 +15,7 @@ AXES_ENABLED = True
 # Serve static files from the apps, so tests need no collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Unit tests run tasks in-process; the `services` tests start a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+SITE_URL = "http://testserver"

@@ -16,6 +16,14 @@ class StaffPermissionMixin(PermissionRequiredMixin):
     raise_exception = True
 
 
+class BadInputStatusMixin:
+    """Bad input is a 4xx: an invalid form is shown again, with the typed
+    values and the errors beside their fields, as a 400, and nothing is saved."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class TitledFormMixin:
     """Gives create and edit pages their heading: `create_title` for a new
     row, "Edit …" for an existing one."""
@@ -31,7 +39,7 @@ class TitledFormMixin:
         return context
 
 
-class OrganizationChildFormMixin(StaffPermissionMixin, TitledFormMixin, SuccessMessageMixin):
+class OrganizationChildFormMixin(StaffPermissionMixin, BadInputStatusMixin, TitledFormMixin, SuccessMessageMixin):
     """Create and edit views for rows that belong to one partner. The partner
     comes from the URL (create) or from the row itself (edit) and is passed to
     the form, which never lets it be changed from the outside."""

@@ -74,7 +74,8 @@ def start_interaction(request):
     if not request.user.has_perm("partners.add_interaction"):
         raise PermissionDenied
     chosen = request.GET.get("organization", "")
-    if chosen.isdigit() and Organization.objects.filter(pk=chosen).exists():
+    # isascii(): "²".isdigit() is true too, and would not parse as an id.
+    if chosen.isascii() and chosen.isdigit() and Organization.objects.filter(pk=chosen).exists():
         return redirect(reverse("partners:interaction_create", args=[chosen]))
     error = _("Choose a partner from the list.") if chosen else ""
     organizations = Organization.objects.only("id", "name")

@@ -10,7 +10,7 @@ from ..filters import OrganizationFilter
 from ..forms import OrganizationForm
 from ..models import Interaction, Organization, SupportDelivery, SupportRequest
 from ..tables import OrganizationTable
-from .base import StaffPermissionMixin, TitledFormMixin
+from .base import BadInputStatusMixin, StaffPermissionMixin, TitledFormMixin
 
 
 class OrganizationList(FilteredTableView):
@@ -75,7 +75,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
         return context
 
 
-class OrganizationCreate(StaffPermissionMixin, TitledFormMixin, SuccessMessageMixin, CreateView):
+class OrganizationCreate(StaffPermissionMixin, BadInputStatusMixin, TitledFormMixin, SuccessMessageMixin, CreateView):
     permission_required = "partners.add_organization"
     create_title = _("Add a partner")
     model = Organization
@@ -84,7 +84,7 @@ class OrganizationCreate(StaffPermissionMixin, TitledFormMixin, SuccessMessageMi
     success_message = _("Partner %(name)s added.")
 
 
-class OrganizationEdit(StaffPermissionMixin, TitledFormMixin, SuccessMessageMixin, UpdateView):
+class OrganizationEdit(StaffPermissionMixin, BadInputStatusMixin, TitledFormMixin, SuccessMessageMixin, UpdateView):
     permission_required = "partners.change_organization"
     model = Organization
     form_class = OrganizationForm

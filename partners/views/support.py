@@ -1,6 +1,8 @@
 """Support requests and the deliveries that answer them."""
 
+from django.contrib import messages
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
@@ -81,9 +83,12 @@ class DeliveryFormMixin(OrganizationChildFormMixin):
     form_class = SupportDeliveryForm
 
     def form_valid(self, form):
+        # Saved once, by the service (which also moves the request's status);
+        # ModelFormMixin.form_valid would save it a second time and write a
+        # second audit entry, outside the service's transaction.
         self.object = record_delivery(form.save(commit=False), form.cleaned_data.get("request_status", ""))
-        form.save_m2m()
-        return super().form_valid(form)
+        messages.success(self.request, self.get_success_message(form.cleaned_data))
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
         if self.object.request_id:
@@ -99,7 +104,7 @@ class SupportDeliveryCreate(DeliveryFormMixin, CreateView):
     def get_initial(self):
         initial = super().get_initial()
         request_id = self.request.GET.get("request", "")
-        if request_id.isdigit():
+        if request_id.isascii() and request_id.isdigit():
             initial["request"] = request_id
         initial["delivered_by"] = self.request.user.pk
         return initial

@@ -1,0 +1,21 @@
+"""The Celery app, and the one place where periodic jobs are declared.
+
+Each periodic job only does what is due at the moment it runs, so a late,
+missed or doubled tick does no harm."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings.base")
+
+app = Celery("crm")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "open-due-rounds": {"task": "surveys.tasks.open_due_rounds", "schedule": 60.0},
+    "close-due-rounds": {"task": "surveys.tasks.close_due_rounds", "schedule": 60.0},
+    "send-due-reminders": {"task": "surveys.tasks.send_due_reminders", "schedule": 300.0},
+    "sweep-sending": {"task": "surveys.tasks.sweep_sending", "schedule": 60.0},
+}

@@ -1,0 +1,89 @@
+"""The respondent's form, built from a survey's questions in one language."""
+
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import QuestionKind
+from ..models import Answer, Question
+
+AGREEMENT = [
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neither agree nor disagree")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
+]
+YES_NO = [(1, _("Yes")), (0, _("No"))]
+PREFER_NOT = (Answer.PREFER_NOT_TO_SAY, _("Prefer not to say"))
+SHORT_TEXT_MAX = 300
+LONG_TEXT_MAX = 3000
+
+
+def likelihood_choices():
+    labels = {0: _("0 — not at all likely"), 10: _("10 — extremely likely")}
+    return [(n, labels.get(n, str(n))) for n in range(11)]
+
+
+def field_for(question: Question, language: str) -> forms.Field:
+    label = question.text_in(language)
+    if question.required:
+        # Said in words, not only with an asterisk: the intro promises that
+        # every other question can be skipped.
+        label = format_lazy("{} ({})", label, _("needs an answer"))
+    common = {
+        "label": label,
+        "help_text": question.help_in(language),
+        "required": question.required,
+        "error_messages": {"required": _("Please answer this question.")},
+    }
+    radio = forms.RadioSelect(attrs={"class": "choice-list"})
+    kind = question.kind
+    if kind == QuestionKind.AGREEMENT:
+        return forms.TypedChoiceField(choices=AGREEMENT, coerce=int, widget=radio, **common)
+    if kind == QuestionKind.LIKELIHOOD:
+        return forms.TypedChoiceField(choices=likelihood_choices(), coerce=int, widget=radio, **common)
+    if kind == QuestionKind.YES_NO:
+        return forms.TypedChoiceField(choices=YES_NO, coerce=int, widget=radio, **common)
+    options = [*enumerate(question.choice_labels(language)), PREFER_NOT]
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return forms.TypedChoiceField(choices=options, coerce=int, widget=radio, **common)
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return forms.TypedMultipleChoiceField(
+            choices=options, coerce=int, widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}), **common
+        )
+    if kind == QuestionKind.SHORT_TEXT:
+        return forms.CharField(max_length=SHORT_TEXT_MAX, **common)
+    return forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}), **common)
+
+
+class AnswerForm(forms.Form):
+    def __init__(self, questions: list[Question], language: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            field = field_for(question, language)
+            field.question = question
+            self.fields[f"q{question.pk}"] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            ticked = cleaned.get(name)
+            if isinstance(ticked, list) and Answer.PREFER_NOT_TO_SAY in ticked and len(ticked) > 1:
+                self.add_error(name, _("Choose “Prefer not to say” on its own, or untick it."))
+        return cleaned
+
+
+def initial_from_post(questions: list[Question], data) -> dict:
+    """What the person already chose, to show again after a language switch
+    without marking anything as an error."""
+    initial = {}
+    for question in questions:
+        name = f"q{question.pk}"
+        values = data.getlist(name)
+        if question.kind == QuestionKind.MULTIPLE_CHOICE:
+            initial[name] = values
+        elif values:
+            initial[name] = values[0]
+    return initial

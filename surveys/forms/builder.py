@@ -1,0 +1,217 @@
+"""Forms of the survey builder: the survey, its questions, its schedule and
+the status buttons."""
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import SurveyStatus
+from ..models import Question, Response, Schedule, Survey
+
+MAX_CHOICES = 20
+CHOICE_MAX_LENGTH = 150
+
+
+class SurveyForm(forms.ModelForm):
+    """The status is not here: it changes through SurveyStatusForm, which
+    knows when a change is allowed."""
+
+    class Meta:
+        model = Survey
+        fields = ["title", "title_es", "audience", "intro", "intro_es", "anonymous", "estimated_minutes"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 4}), "intro_es": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        minutes = self.fields["estimated_minutes"]
+        minutes.validators += [MinValueValidator(1), MaxValueValidator(60)]
+        minutes.widget.attrs.update(min=1, max=60)
+        survey = self.instance
+        if survey.pk and Response.objects.filter(round__survey=survey).exists():
+            # A disabled field keeps its saved value whatever is posted.
+            self.fields["anonymous"].disabled = True
+            self.fields["anonymous"].help_text = _(
+                "People have already answered on this basis, so it cannot be changed."
+            )
+        if survey.pk and survey.rounds.exists():
+            self.fields["audience"].disabled = True
+            self.fields["audience"].help_text = _("This survey has been sent, so its audience cannot change.")
+
+
+def choices_to_text(choices: list[dict]) -> str:
+    return "\n".join(f"{c.get('en', '')} | {c.get('es', '')}".rstrip(" |") for c in choices)
+
+
+def parse_choices(text: str) -> list[dict]:
+    """One choice a line, "English | Español"; the Spanish part may be left out."""
+    parsed = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        english, _bar, spanish = (part.strip() for part in line.partition("|"))
+        if not english:
+            raise forms.ValidationError(
+                _("Line %(number)s: write the English text before the |."), params={"number": number}
+            )
+        if max(len(english), len(spanish)) > CHOICE_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Line %(number)s is too long: keep each choice under %(max)s characters."),
+                params={"number": number, "max": CHOICE_MAX_LENGTH},
+            )
+        parsed.append({"en": english, "es": spanish})
+    if len(parsed) > MAX_CHOICES:
+        raise forms.ValidationError(_("Keep it to %(max)s choices or fewer."), params={"max": MAX_CHOICES})
+    if len({c["en"].casefold() for c in parsed}) < len(parsed):
+        raise forms.ValidationError(_("Two choices have the same English text."))
+    return parsed
+
+
+class QuestionForm(forms.ModelForm):
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Single and multiple choice only. One choice a line, English then Spanish: "
+            "“Every week | Cada semana”. “Prefer not to say” is added for you."
+        ),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["kind", "text", "text_es", "help_text", "help_text_es", "required", "domain", "mirror_key", "choices"]
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.survey = survey
+        if not self.is_bound:
+            self.initial["choices"] = choices_to_text(self.instance.choices or [])
+
+    def clean_choices(self) -> list[dict]:
+        return parse_choices(self.cleaned_data.get("choices") or "")
+
+    def clean(self):
+        # How many choices each kind needs is checked by Question.clean, which
+        # the ModelForm runs next and whose message lands beside this field.
+        cleaned = super().clean()
+        self._check_mirror_key(cleaned)
+        return cleaned
+
+    def _check_mirror_key(self, cleaned) -> None:
+        key, kind = cleaned.get("mirror_key"), cleaned.get("kind")
+        if not key or not kind:
+            return
+        others = Question.objects.filter(mirror_key=key).exclude(pk=self.instance.pk)
+        if others.filter(survey=self.instance.survey).exists():
+            self.add_error("mirror_key", _("Another question in this survey already has this mirror key."))
+        elif others.exclude(kind=kind).exists():
+            other = others.exclude(kind=kind).select_related("survey").first()
+            self.add_error(
+                "mirror_key",
+                _("Mirrored questions must be the same kind: in “%(survey)s” this key is a %(kind)s question.")
+                % {"survey": other.survey, "kind": other.get_kind_display().lower()},
+            )
+
+    def save(self, commit=True):
+        question = super().save(commit=False)
+        if question.pk is None:
+            # New questions go to the end.
+            last = question.survey.questions.aggregate(last=Max("position"))["last"]
+            question.position = 1 if last is None else last + 1
+        if commit:
+            question.save()
+        return question
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = Schedule
+        fields = ["recurrence", "next_run_at", "reminder_after_days", "max_reminders", "close_after_days", "active"]
+        widgets = {"next_run_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.survey = survey
+        self.fields["next_run_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        self.fields["next_run_at"].help_text = _("Time zone: %(zone)s.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
+        self.fields["max_reminders"].help_text = _("0 sends no reminder. At most 3: more feels like pressure.")
+        self.fields["active"].help_text = _(
+            "Rounds open on schedule only while this is ticked and the survey is active."
+        )
+
+    def clean_next_run_at(self):
+        next_run_at = self.cleaned_data["next_run_at"]
+        if next_run_at <= timezone.now():
+            raise forms.ValidationError(_("Choose a date and time in the future."))
+        return next_run_at
+
+    def clean(self):
+        cleaned = super().clean()
+        remind, close = cleaned.get("reminder_after_days"), cleaned.get("close_after_days")
+        if remind is not None and close is not None and remind >= close:
+            self.add_error(
+                "reminder_after_days",
+                _("The reminder must go out before the round closes (after %(close)s days).") % {"close": close},
+            )
+        return cleaned
+
+
+class SurveyStatusForm(forms.Form):
+    """Activate, archive, or go back to draft. The rules live here, beside
+    the one place that changes the status."""
+
+    ACTIONS = {
+        "activate": SurveyStatus.ACTIVE,
+        "archive": SurveyStatus.ARCHIVED,
+        "draft": SurveyStatus.DRAFT,
+    }
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        # True when the action is understood but not allowed now (409, not 400).
+        self.conflict = False
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action is None:
+            return cleaned
+        refusal = self._refusal(action)
+        if refusal:
+            self.conflict = True
+            raise forms.ValidationError(refusal)
+        return cleaned
+
+    def _refusal(self, action: str) -> str:
+        survey = self.survey
+        if survey.status == self.ACTIONS[action]:
+            return _("The survey is already %(status)s.") % {"status": survey.get_status_display().lower()}
+        if action == "activate" and not survey.questions.exists():
+            return _("Add at least one question before making the survey active.")
+        if action == "draft" and survey.rounds.exists():
+            return _(
+                "This survey has been sent, so it cannot go back to draft: answers must match the questions asked. "
+                "Archive it and make a new survey instead."
+            )
+        return ""
+
+    @transaction.atomic
+    def save(self) -> Survey:
+        survey = self.survey
+        survey.status = self.ACTIONS[self.cleaned_data["action"]]
+        survey.save(update_fields=["status", "updated_at"])
+        if survey.status == SurveyStatus.ARCHIVED:
+            # An archived survey is never sent again on schedule. save(), not
+            # update(), so that the change is in the schedule's history.
+            schedule = Schedule.objects.filter(survey=survey, active=True).first()
+            if schedule is not None:
+                schedule.active = False
+                schedule.save(update_fields=["active"])
+        return survey

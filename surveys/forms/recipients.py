@@ -1,0 +1,74 @@
+"""Forms for the people who receive surveys (participants, staff and
+volunteers), one at a time or from a CSV file."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Audience
+from ..models import Recipient
+from ..models.recipients import email_digest
+from ..services.importing import MAX_BYTES
+
+RECIPIENT_AUDIENCES = [(Audience.PARTICIPANTS, Audience.PARTICIPANTS.label), (Audience.STAFF, Audience.STAFF.label)]
+
+
+class RecipientForm(forms.ModelForm):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+
+    class Meta:
+        model = Recipient
+        fields = ["email", "audience", "language", "consent", "opted_out"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = _(
+            "Tick only if the person said yes to receiving surveys. Without it, nobody is ever invited."
+        )
+        self.fields["opted_out"].help_text = _(
+            "Ticked when the person used the opt-out link. Only clear it if they asked to get surveys again."
+        )
+
+    def clean(self):
+        # The address is encrypted, so the database cannot compare it: the
+        # (audience, email_digest) constraint is checked here, beside the field.
+        cleaned = super().clean()
+        email, audience = cleaned.get("email"), cleaned.get("audience")
+        if email and audience:
+            same = Recipient.objects.filter(audience=audience, email_digest=email_digest(email))
+            if same.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "email",
+                    _("This address is already on the list of %(audience)s.")
+                    % {"audience": Audience(audience).label.lower()},
+                )
+        return cleaned
+
+
+class RecipientImportForm(forms.Form):
+    """Step one sends `file`; step two sends the same content back in
+    `csv_text`, so that nothing is stored between the steps."""
+
+    audience = forms.ChoiceField(label=_("Add them to"), choices=RECIPIENT_AUDIENCES)
+    file = forms.FileField(
+        label=_("CSV file"),
+        required=False,
+        help_text=_(
+            "Columns: email, language (en or es; en if empty) and consent (yes or no). "
+            "Other columns are ignored and never stored. At most 2 MB and 20,000 rows."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    csv_text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"hidden": True}))
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB. Split it into smaller files."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("csv_text") and "file" not in self.errors:
+            self.add_error("file", _("Choose a CSV file."))
+        return cleaned

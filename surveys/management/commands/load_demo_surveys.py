@@ -1,0 +1,120 @@
+"""Demo survey data: recipients, schedules for the starter surveys (the first
+rounds open a minute after `make run` starts, so the worker really sends
+them), and two past rounds with fictional answers, one large enough to show
+results and one too small, to show suppression. Safe to run twice."""
+
+import random
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from surveys.choices import Audience, QuestionKind, Recurrence, RoundStatus, SurveyStatus
+from surveys.models import Answer, Invitation, Recipient, Response, Round, Schedule, Survey, YouSaidWeDid
+from surveys.models.recipients import email_digest
+
+SEED = 5
+PAST_RESPONSES = {Audience.PARTICIPANTS: 14, Audience.PARTNERS: 9, Audience.STAFF: 3}
+LOOP = {
+    Audience.PARTICIPANTS: (
+        "The drop-in hours ended too early for people who work at night.",
+        "Las horas de la tarde terminaban muy temprano para quien trabaja de noche.",
+        "We now keep the drop-in open until 10 pm on Thursdays.",
+        "Ahora el espacio abre hasta las 10 de la noche los jueves.",
+    ),
+    Audience.PARTNERS: (
+        "We sometimes offered help you had not asked for.",
+        "A veces ofrecimos ayuda que ustedes no habían pedido.",
+        "We now ask first, and we log who started each request.",
+        "Ahora preguntamos primero y anotamos quién pidió cada cosa.",
+    ),
+}
+
+
+class Command(BaseCommand):
+    help = "Load demo survey recipients, schedules and past answers (fictional)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+        surveys = {s.audience: s for s in Survey.objects.filter(status=SurveyStatus.ACTIVE).order_by("id")}
+        if not surveys:
+            self.stdout.write("No active surveys: nothing to do.")
+            return
+        added = self._recipients(Audience.PARTICIPANTS, 24) + self._recipients(Audience.STAFF, 10)
+        now = timezone.now()
+        for offset, (audience, survey) in enumerate(sorted(surveys.items())):
+            Schedule.objects.get_or_create(
+                survey=survey,
+                defaults={
+                    "recurrence": Recurrence.QUARTERLY,
+                    "next_run_at": now + timedelta(minutes=1 + offset),
+                    "reminder_after_days": 7,
+                    "max_reminders": 1,
+                    "close_after_days": 21,
+                },
+            )
+            if not survey.rounds.exists():
+                self._past_round(survey, PAST_RESPONSES.get(audience, 5), rng, now)
+        self.stdout.write(f"Demo surveys: {added} recipients added; schedules and past rounds ready.")
+
+    def _recipients(self, audience: str, count: int) -> int:
+        added = 0
+        for n in range(count):
+            email = f"{audience}-{n + 1}@example.org"
+            if Recipient.objects.filter(audience=audience, email_digest=email_digest(email)).exists():
+                continue
+            language = "es" if n % 3 == 0 else "en"
+            Recipient.objects.create(audience=audience, email=email, language=language, consent=n != 7)
+            added += 1
+        return added
+
+    def _past_round(self, survey: Survey, responses: int, rng: random.Random, now) -> None:
+        opened = now - timedelta(days=100)
+        closed = opened + timedelta(days=21)
+        past = Round.objects.create(
+            survey=survey, opened_at=opened, closes_at=closed, closed_at=closed, status=RoundStatus.CLOSED
+        )
+        invited = list(Recipient.objects.filter(audience=survey.audience, consent=True)[: max(responses + 4, 8)])
+        if survey.audience != Audience.PARTNERS:
+            Invitation.objects.bulk_create(
+                [
+                    Invitation(round=past, recipient=r, state="sent", sent_at=opened, responded=i < responses)
+                    for i, r in enumerate(invited)
+                ]
+            )
+        questions = list(survey.questions.all())
+        for _ in range(responses):
+            response = Response.objects.create(round=past, submitted_on=(opened + timedelta(days=3)).date())
+            Answer.objects.bulk_create([a for q in questions for a in _answers(q, response, rng)])
+        if survey.audience in LOOP:
+            you_said, you_said_es, we_did, we_did_es = LOOP[survey.audience]
+            YouSaidWeDid.objects.create(
+                round=past, you_said=you_said, you_said_es=you_said_es, we_did=we_did, we_did_es=we_did_es
+            )
+
+
+def _answers(question, response, rng: random.Random) -> list[Answer]:
+    if rng.random() < 0.1:  # people skip questions
+        return []
+    kind = question.kind
+    if kind == QuestionKind.AGREEMENT:
+        return [Answer(response=response, question=question, number=rng.choice([3, 4, 4, 5, 5, 2]))]
+    if kind == QuestionKind.LIKELIHOOD:
+        return [Answer(response=response, question=question, number=rng.choice([6, 7, 8, 9, 9, 10, 10]))]
+    if kind == QuestionKind.YES_NO:
+        return [Answer(response=response, question=question, number=rng.choice([1, 1, 1, 0]))]
+    if kind == QuestionKind.SINGLE_CHOICE:
+        return [Answer(response=response, question=question, number=rng.randrange(len(question.choices)))]
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        picks = rng.sample(range(len(question.choices)), k=min(2, len(question.choices)))
+        return [Answer(response=response, question=question, number=p) for p in picks]
+    texts = [
+        "Keep the evening hours.",
+        "More Spanish-speaking staff, please.",
+        "The team listens. Thank you.",
+        "Ask us before planning events for us.",
+        "Faster answers on emergency funds.",
+    ]
+    return [Answer(response=response, question=question, text=rng.choice(texts))]

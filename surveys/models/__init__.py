@@ -1,0 +1,18 @@
+from .recipients import Recipient
+from .responses import Answer, Response, ResponseAuthor
+from .rounds import Invitation, InvitationToken, Round, Schedule
+from .surveys import Question, Survey, YouSaidWeDid
+
+__all__ = [
+    "Answer",
+    "Invitation",
+    "InvitationToken",
+    "Question",
+    "Recipient",
+    "Response",
+    "ResponseAuthor",
+    "Round",
+    "Schedule",
+    "Survey",
+    "YouSaidWeDid",
+]

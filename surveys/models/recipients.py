@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from crm.encrypted_fields import EncryptedTextField, blind_index
+from partners.choices import Language
+
+from ..choices import Audience
+
+
+def email_digest(email: str) -> str:
+    return blind_index(email.strip().lower(), "recipient-email")
+
+
+class Recipient(models.Model):
+    """A participant, staff member or volunteer who may be sent surveys.
+
+    Least data: an email address (encrypted at rest), a language and consent;
+    nothing else. Partner contacts are not stored here: they come from
+    partners.Contact, where consent is recorded with the relationship."""
+
+    audience = models.CharField(
+        _("audience"),
+        max_length=16,
+        choices=[(Audience.PARTICIPANTS, Audience.PARTICIPANTS.label), (Audience.STAFF, Audience.STAFF.label)],
+    )
+    email = EncryptedTextField(_("email"))
+    email_digest = models.CharField(max_length=64, editable=False)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    consent = models.BooleanField(_("agreed to receive surveys"), default=False)
+    opted_out = models.BooleanField(_("opted out"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["email_digest"])
+
+    class Meta:
+        ordering = ["audience", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["audience", "email_digest"], name="recipient_unique_email_per_audience"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the address: this string ends up in admin logs and messages.
+        return f"{self.get_audience_display()} recipient #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.email_digest = email_digest(self.email)
+        super().save(*args, **kwargs)

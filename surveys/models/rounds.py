@@ -1,0 +1,169 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partners.choices import Language
+
+from ..choices import Recurrence, ResponseChannel, RoundStatus, SendState
+
+
+class Schedule(models.Model):
+    survey = models.OneToOneField("surveys.Survey", on_delete=models.CASCADE, related_name="schedule")
+    recurrence = models.CharField(_("how often"), max_length=16, choices=Recurrence.choices)
+    next_run_at = models.DateTimeField(_("next round opens"))
+    reminder_after_days = models.PositiveSmallIntegerField(
+        _("remind after (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    max_reminders = models.PositiveSmallIntegerField(
+        _("at most this many reminders"), default=1, validators=[MaxValueValidator(3)]
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        _("close after (days)"), default=21, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [
+            # open_due_rounds: active schedules whose next run has come.
+            models.Index(fields=["next_run_at"], name="schedule_due_idx", condition=Q(active=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} ({self.get_recurrence_display()})"
+
+
+class RoundQuerySet(models.QuerySet):
+    def with_counts(self) -> "RoundQuerySet":
+        """Invitation counts by state, and responses by channel, in the same query."""
+        from .responses import Response
+
+        responses = Response.objects.filter(round=models.OuterRef("pk")).order_by().values("round")
+
+        def response_count(channel):
+            rows = responses.filter(channel=channel).annotate(n=Count("pk")).values("n")
+            return models.functions.Coalesce(models.Subquery(rows[:1]), 0)
+
+        return self.annotate(
+            invited=Count("invitations", distinct=True),
+            sent=Count("invitations", filter=Q(invitations__state=SendState.SENT), distinct=True),
+            failed=Count("invitations", filter=Q(invitations__state=SendState.FAILED), distinct=True),
+            unknown=Count("invitations", filter=Q(invitations__state=SendState.UNKNOWN), distinct=True),
+            pending=Count(
+                "invitations",
+                filter=Q(invitations__state__in=[SendState.PENDING, SendState.SENDING]),
+                distinct=True,
+            ),
+            responded=Count("invitations", filter=Q(invitations__responded=True), distinct=True),
+            invited_responses=response_count(ResponseChannel.INVITED),
+            shared_responses=response_count(ResponseChannel.SHARED),
+        )
+
+
+class Round(models.Model):
+    """One sending of a survey."""
+
+    survey = models.ForeignKey("surveys.Survey", on_delete=models.PROTECT, related_name="rounds")
+    schedule = models.ForeignKey(Schedule, on_delete=models.SET_NULL, null=True, blank=True, related_name="rounds")
+    # The scheduled slot this round fills; with the unique constraint below, a
+    # doubled beat tick cannot open the same slot twice.
+    due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField(_("closes at"))
+    closed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    # Copied from the schedule when the round opens, so later edits to the
+    # schedule do not change a round already under way.
+    reminder_after_days = models.PositiveSmallIntegerField(default=7)
+    max_reminders = models.PositiveSmallIntegerField(default=1)
+    # Hash of the shared link's token (anonymous surveys only), or empty.
+    shared_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "due_at"], name="round_once_per_scheduled_slot"),
+        ]
+        indexes = [
+            # close_due_rounds and reminders: open rounds by closing time.
+            models.Index(fields=["status", "closes_at"], name="round_status_closes_idx"),
+            models.Index(fields=["shared_token_hash"], name="round_shared_token_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} · {self.opened_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:round_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN and self.closes_at > timezone.now()
+
+
+class Invitation(models.Model):
+    """One recipient in one round. The row's state is the truth about sending."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    recipient = models.ForeignKey(
+        "surveys.Recipient", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    contact = models.ForeignKey(
+        "partners.Contact", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    state = models.CharField(max_length=8, choices=SendState.choices, default=SendState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    reminder_state = models.CharField(max_length=8, choices=SendState.choices, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    reminder_claimed_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    # Only *that* the link was used, never when or which response: the
+    # response rate is known, and anonymity holds.
+    responded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["round", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=True, contact__isnull=False)
+                | Q(recipient__isnull=False, contact__isnull=True),
+                name="invitation_exactly_one_person",
+            ),
+            models.UniqueConstraint(fields=["round", "recipient"], name="invitation_once_per_recipient"),
+            models.UniqueConstraint(fields=["round", "contact"], name="invitation_once_per_contact"),
+        ]
+        indexes = [
+            # Round page progress and the sweeper: invitations of a round by state.
+            models.Index(fields=["round", "state"], name="invitation_round_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation #{self.pk} ({self.get_state_display()})"
+
+    @property
+    def email(self) -> str:
+        return self.recipient.email if self.recipient_id else self.contact.email
+
+
+class InvitationToken(models.Model):
+    """The hash of one private link. The first email and each reminder carry a
+    fresh token (the raw token exists only inside the email), and all of an
+    invitation's links work until it is used or the round closes."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Link for invitation #{self.invitation_id}"

@@ -1,0 +1,134 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..choices import CHOICE_KINDS, Audience, Domain, QuestionKind, SurveyStatus
+
+
+def in_language(english: str, spanish: str, language: str) -> str:
+    """The Spanish text when asked for and written; English otherwise."""
+    return spanish if language == "es" and spanish else english
+
+
+class Survey(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
+    audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
+    intro = models.TextField(_("introduction"), blank=True, help_text=_("Shown before the first question."))
+    intro_es = models.TextField(_("introduction in Spanish"), blank=True)
+    anonymous = models.BooleanField(
+        _("anonymous"),
+        default=True,
+        help_text=_("Answers are never linked to the person. Cannot be changed once answers exist."),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(_("minutes to answer"), default=5)
+    status = models.CharField(_("status"), max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["audience", "title"]
+        permissions = [("view_results", "Can see survey results (aggregates only)")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:survey_detail", args=[self.pk])
+
+    def title_in(self, language: str) -> str:
+        return in_language(self.title, self.title_es, language)
+
+    def intro_in(self, language: str) -> str:
+        return in_language(self.intro, self.intro_es, language)
+
+    @property
+    def is_editable(self) -> bool:
+        """Questions can change only while the survey is a draft, so that the
+        results of a round always match the questions that were asked."""
+        return self.status == SurveyStatus.DRAFT
+
+
+class Question(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    text_es = models.CharField(_("question in Spanish"), max_length=300, blank=True)
+    help_text = models.CharField(_("hint"), max_length=300, blank=True)
+    help_text_es = models.CharField(_("hint in Spanish"), max_length=300, blank=True)
+    required = models.BooleanField(
+        _("must be answered"), default=False, help_text=_("Leave off unless the answer is truly needed.")
+    )
+    domain = models.CharField(_("wellbeing domain"), max_length=16, choices=Domain.choices, blank=True)
+    mirror_key = models.SlugField(
+        _("mirror key"),
+        max_length=40,
+        blank=True,
+        help_text=_("Questions with the same key in surveys for other audiences are compared side by side."),
+    )
+    choices = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_('For choice questions: a list of {"en": "...", "es": "..."}.'),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["survey", "position", "id"]
+        indexes = [
+            # Results by mirrored question across surveys.
+            models.Index(fields=["mirror_key"], name="question_mirror_idx", condition=~models.Q(mirror_key="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def text_in(self, language: str) -> str:
+        return in_language(self.text, self.text_es, language)
+
+    def help_in(self, language: str) -> str:
+        return in_language(self.help_text, self.help_text_es, language)
+
+    def choice_labels(self, language: str) -> list[str]:
+        return [in_language(c.get("en", ""), c.get("es", ""), language) for c in self.choices]
+
+    def clean(self) -> None:
+        if self.kind in CHOICE_KINDS:
+            valid = isinstance(self.choices, list) and all(isinstance(c, dict) and c.get("en") for c in self.choices)
+            if not valid or len(self.choices) < 2:
+                raise ValidationError({"choices": _("A choice question needs at least two choices.")})
+        elif self.choices:
+            raise ValidationError({"choices": _("Only choice questions have choices.")})
+
+
+class YouSaidWeDid(models.Model):
+    """Closing the loop: what we heard in a round and what we changed."""
+
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="you_said_we_did")
+    you_said = models.TextField(_("you said"))
+    you_said_es = models.TextField(_("you said, in Spanish"), blank=True)
+    we_did = models.TextField(_("we did"))
+    we_did_es = models.TextField(_("we did, in Spanish"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "id"]
+        verbose_name = _("you said, we did item")
+
+    def __str__(self) -> str:
+        return self.you_said[:60]
+
+    def you_said_in(self, language: str) -> str:
+        return in_language(self.you_said, self.you_said_es, language)
+
+    def we_did_in(self, language: str) -> str:
+        return in_language(self.we_did, self.we_did_es, language)

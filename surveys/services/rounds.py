@@ -1,0 +1,151 @@
+"""Opening and closing rounds. The database decides what is due; the beat
+only says "look now", so a late, missed or doubled tick changes nothing."""
+
+import calendar
+import logging
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from partners.models import Contact
+
+from ..choices import MONTHS_BETWEEN, Audience, RoundStatus, SurveyStatus
+from ..models import Invitation, Recipient, Round, Schedule, Survey
+from ..tokens import hash_token, shared_token
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CLOSE_AFTER = timedelta(days=21)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` later; the 31st becomes the month's last day."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def eligible_recipients(survey: Survey) -> QuerySet:
+    """Who may be invited: people who agreed and did not opt out. Partner
+    contacts also need an email address and a relationship that is not over."""
+    if survey.audience == Audience.PARTNERS:
+        return (
+            Contact.objects.filter(consent_to_surveys=True, opted_out=False)
+            .exclude(email="")
+            .exclude(organization__stage="ended")
+        )
+    return Recipient.objects.filter(audience=survey.audience, consent=True, opted_out=False)
+
+
+def open_round(
+    survey: Survey,
+    *,
+    schedule: Schedule | None = None,
+    due_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Round:
+    """Creates the round and one pending invitation per eligible person, and
+    queues the sending once the transaction has committed."""
+    from ..tasks import dispatch_round
+
+    now = now or timezone.now()
+    schedule = schedule or Schedule.objects.filter(survey=survey).first()
+    with transaction.atomic():
+        new_round = Round.objects.create(
+            survey=survey,
+            schedule=schedule if due_at else None,
+            due_at=due_at,
+            opened_at=now,
+            closes_at=now + (timedelta(days=schedule.close_after_days) if schedule else DEFAULT_CLOSE_AFTER),
+            reminder_after_days=schedule.reminder_after_days if schedule else 7,
+            max_reminders=schedule.max_reminders if schedule else 1,
+        )
+        if survey.anonymous:
+            new_round.shared_token_hash = hash_token(shared_token(new_round.pk))
+            new_round.save(update_fields=["shared_token_hash"])
+        people = eligible_recipients(survey)
+        person_field = "contact" if survey.audience == Audience.PARTNERS else "recipient"
+        Invitation.objects.bulk_create(
+            [
+                Invitation(round=new_round, language=person.language, **{person_field: person})
+                for person in people.only("id", "language")
+            ],
+            batch_size=1000,
+        )
+        transaction.on_commit(lambda: dispatch_round.delay(new_round.pk))
+    log.info("Opened round %s of survey %s", new_round.pk, survey.pk)
+    return new_round
+
+
+def open_due_rounds(now: datetime | None = None) -> list[Round]:
+    """Opens the round of every active schedule whose time has come.
+
+    Each scheduled slot gets exactly one Round row. When the scheduler was down
+    for several periods, the latest slot still open is sent; earlier slots are
+    recorded as missed (visible on the survey page) rather than sending people
+    several surveys at once with links that have already expired."""
+    now = now or timezone.now()
+    opened = []
+    due_ids = Schedule.objects.filter(
+        active=True, next_run_at__lte=now, survey__status=SurveyStatus.ACTIVE
+    ).values_list("pk", flat=True)
+    for schedule_id in list(due_ids):
+        try:
+            with transaction.atomic():
+                # skip_locked: a second beat running at the same moment moves on.
+                schedule = (
+                    Schedule.objects.select_for_update(skip_locked=True)
+                    .select_related("survey")
+                    .filter(pk=schedule_id, next_run_at__lte=now)
+                    .first()
+                )
+                if schedule is not None:
+                    opened += _catch_up(schedule, now)
+        except IntegrityError:
+            # The unique (schedule, due_at) constraint: another process got
+            # there first. Nothing to do.
+            log.info("Schedule %s was opened by another process", schedule_id)
+    return opened
+
+
+def _catch_up(schedule: Schedule, now: datetime) -> list[Round]:
+    months = MONTHS_BETWEEN[schedule.recurrence]
+    slots = []
+    # Each slot counted from the first, not from the one before, so that a
+    # schedule on the 31st that passes through February comes back to the 31st.
+    anchor = schedule.next_run_at
+    slot = anchor
+    while slot <= now:
+        slots.append(slot)
+        slot = add_months(anchor, months * len(slots))
+    close_after = timedelta(days=schedule.close_after_days)
+    opened = []
+    for index, due_at in enumerate(slots):
+        is_latest = index == len(slots) - 1
+        if is_latest and due_at + close_after > now:
+            opened.append(open_round(schedule.survey, schedule=schedule, due_at=due_at, now=now))
+        else:
+            Round.objects.create(
+                survey=schedule.survey,
+                schedule=schedule,
+                due_at=due_at,
+                opened_at=due_at,
+                closes_at=due_at + close_after,
+                closed_at=now,
+                status=RoundStatus.MISSED,
+            )
+            log.warning("Schedule %s missed its slot %s", schedule.pk, due_at.isoformat())
+    schedule.next_run_at = slot
+    schedule.save(update_fields=["next_run_at"])
+    return opened
+
+
+def close_due_rounds(now: datetime | None = None) -> int:
+    """Closes every open round whose closing time has passed."""
+    now = now or timezone.now()
+    return Round.objects.filter(status=RoundStatus.OPEN, closes_at__lte=now).update(
+        status=RoundStatus.CLOSED, closed_at=now
+    )

@@ -1,0 +1,195 @@
+"""Sending invitations and reminders exactly once from the person's point of view.
+
+The invitation row is the truth. A send is *claimed* with a conditional UPDATE
+(pending -> sending) that only one process can win, so a retried or
+re-delivered task finds nothing to do. After the mail server accepts the
+message the row becomes sent. A worker killed between those two steps leaves
+the row in `sending`; once its lease has run out the sweeper marks it
+`unknown`, and a manager decides on the round page whether to send again.
+Nothing is resent, or dropped, silently.
+"""
+
+import logging
+import smtplib
+import socket
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .. import emails
+from ..choices import RoundStatus, SendState
+from ..models import Invitation, InvitationToken
+from ..tokens import new_token
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+
+
+class TransientSendError(Exception):
+    """The mail server could not take the message now; try again later."""
+
+
+def _is_permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
+        return True
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _describe(error: Exception) -> str:
+    # The class and SMTP code only: server messages can quote the address.
+    code = getattr(error, "smtp_code", "")
+    return f"{type(error).__name__} {code}".strip()[:200]
+
+
+def _deliverable(invitation: Invitation) -> bool:
+    person = invitation.recipient or invitation.contact
+    if invitation.recipient_id:
+        return person.consent and not person.opted_out
+    return person.consent_to_surveys and not person.opted_out and bool(person.email)
+
+
+def _open_rounds() -> Q:
+    return Q(round__status=RoundStatus.OPEN, round__closes_at__gt=timezone.now())
+
+
+def send_invitation(invitation_id: int) -> str:
+    """Sends one invitation if it is still pending. Returns what happened."""
+    claimed = (
+        Invitation.objects.filter(_open_rounds(), pk=invitation_id, state=SendState.PENDING)
+        .update(state=SendState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
+    )
+    if not claimed:
+        return "nothing to do"
+    invitation = Invitation.objects.select_related("round__survey", "recipient", "contact").get(pk=invitation_id)
+    if not _deliverable(invitation):
+        _finish(invitation_id, SendState.FAILED, last_error="Opted out or no consent when sending")
+        return "not deliverable"
+    raw_token, token_hash = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
+    try:
+        emails.send_invitation(invitation, raw_token)
+    except Exception as error:
+        return _handle_error(invitation, error, state_field="state")
+    # The mail server took it. Also from `unknown`: a send slower than the
+    # lease was marked so by the sweeper, but now its outcome is known.
+    Invitation.objects.filter(pk=invitation_id, state__in=[SendState.SENDING, SendState.UNKNOWN]).update(
+        state=SendState.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"
+
+
+def _finish(invitation_id: int, state: str, **fields) -> None:
+    Invitation.objects.filter(pk=invitation_id, state=SendState.SENDING).update(state=state, **fields)
+
+
+def _handle_error(invitation: Invitation, error: Exception, *, state_field: str) -> str:
+    transient = isinstance(error, smtplib.SMTPException | OSError | socket.timeout) and not _is_permanent(error)
+    description = _describe(error)
+    rows = Invitation.objects.filter(pk=invitation.pk, **{state_field: SendState.SENDING})
+    if transient and invitation.attempts < MAX_ATTEMPTS:
+        # The message did not leave: hand the row back for the retry. A
+        # reminder goes back to "waiting", with reminders_sent unchanged.
+        back = SendState.PENDING
+        rows.update(**{state_field: back}, last_error=description)
+        log.info("Invitation %s: transient error %s, will retry", invitation.pk, description)
+        raise TransientSendError(description) from error
+    rows.update(**{state_field: SendState.FAILED}, last_error=description)
+    log.warning("Invitation %s: failed for good (%s)", invitation.pk, description)
+    return "failed"
+
+
+def reminders_due(now: datetime | None = None):
+    """Invitations sent, not answered, whose next reminder is due."""
+    now = now or timezone.now()
+    candidates = (
+        Invitation.objects.filter(
+            _open_rounds(),
+            state=SendState.SENT,
+            responded=False,
+            reminders_sent__lt=F("round__max_reminders"),
+        )
+        .exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN, SendState.FAILED])
+        .select_related("round")
+    )
+    return [
+        invitation
+        for invitation in candidates.only(
+            "id", "sent_at", "last_reminded_at", "reminders_sent", "round__reminder_after_days"
+        )
+        # sent_at can be empty on a row marked sent by hand: no reminder then,
+        # rather than a crash that stops every other reminder.
+        if (invitation.last_reminded_at or invitation.sent_at)
+        and (invitation.last_reminded_at or invitation.sent_at) + timedelta(days=invitation.round.reminder_after_days)
+        <= now
+    ]
+
+
+def send_reminder(invitation_id: int, number: int) -> str:
+    """Sends reminder `number` (1, 2, …) of an invitation, at most once."""
+    claimed = (
+        Invitation.objects.filter(
+            _open_rounds(),
+            pk=invitation_id,
+            state=SendState.SENT,
+            responded=False,
+            reminders_sent=number - 1,
+        )
+        .exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN])
+        .update(reminder_state=SendState.SENDING, reminder_claimed_at=timezone.now())
+    )
+    if not claimed:
+        return "nothing to do"
+    invitation = Invitation.objects.select_related("round__survey", "recipient", "contact").get(pk=invitation_id)
+    if not _deliverable(invitation):
+        Invitation.objects.filter(pk=invitation_id).update(reminder_state=SendState.FAILED)
+        return "not deliverable"
+    raw_token, token_hash = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
+    try:
+        emails.send_reminder(invitation, raw_token)
+    except Exception as error:
+        return _handle_error(invitation, error, state_field="reminder_state")
+    Invitation.objects.filter(pk=invitation_id, reminder_state=SendState.SENDING).update(
+        reminder_state=SendState.SENT, reminders_sent=number, last_reminded_at=timezone.now()
+    )
+    return "sent"
+
+
+def sweep(now: datetime | None = None) -> dict:
+    """Marks sends whose worker died as unknown, and returns the ids of pending
+    invitations that nobody seems to be working on, to queue again."""
+    now = now or timezone.now()
+    expired = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
+    unknown = Invitation.objects.filter(state=SendState.SENDING, claimed_at__lt=expired).update(
+        state=SendState.UNKNOWN, last_error="Worker stopped while sending"
+    )
+    # An unknown reminder counts as sent: a second reminder is worse than none.
+    unknown_reminders = Invitation.objects.filter(
+        reminder_state=SendState.SENDING, reminder_claimed_at__lt=expired
+    ).update(reminder_state=SendState.UNKNOWN, reminders_sent=F("reminders_sent") + 1, last_reminded_at=now)
+    stalled = list(
+        Invitation.objects.filter(_open_rounds(), state=SendState.PENDING)
+        .filter(Q(claimed_at__lt=expired) | Q(claimed_at__isnull=True, round__opened_at__lt=expired))
+        .values_list("pk", flat=True)
+    )
+    return {"unknown": unknown, "unknown_reminders": unknown_reminders, "requeue": stalled}
+
+
+def resend(invitation_ids: list[int]) -> int:
+    """A manager chose to send again invitations whose outcome was unknown or
+    failed. Only while the round is open (a closed round's link would not
+    work), and with a fresh budget of attempts."""
+    return Invitation.objects.filter(
+        _open_rounds(), pk__in=invitation_ids, state__in=[SendState.UNKNOWN, SendState.FAILED], responded=False
+    ).update(state=SendState.PENDING, claimed_at=None, last_error="", attempts=0)
+
+
+def mark_sent(invitation_ids: list[int]) -> int:
+    """A manager checked that the unknown invitations did go out."""
+    return Invitation.objects.filter(pk__in=invitation_ids, state=SendState.UNKNOWN).update(
+        state=SendState.SENT, sent_at=F("claimed_at")
+    )

@@ -1,0 +1,29 @@
+"""Private survey links. A token is 256 bits from the OS's secure random
+source; the database keeps only its SHA-256, so a leaked dump or backup opens
+no survey. A plain hash is enough: 256 random bits cannot be guessed."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+
+TOKEN_BYTES = 32
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh (raw token, hash) pair. Only the hash may be stored."""
+    raw = secrets.token_urlsafe(TOKEN_BYTES)
+    return raw, hash_token(raw)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def shared_token(round_id: int) -> str:
+    """The shared link of a round (printed on a poster). It is derived with a
+    server secret rather than stored, so it can be shown again at any time
+    while the database still holds only its hash."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"shared-survey-link:{round_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:43]

@@ -1,0 +1,129 @@
+"""Staff pages for the people who receive surveys: participants, staff and
+volunteers. (Partner contacts live with their organization.)
+
+Program managers only: leadership never sees these lists. Addresses are
+masked on the list, never exported, and a page that shows one is never
+cached by the browser."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from ..filters import RecipientFilter
+from ..forms.recipients import RecipientForm, RecipientImportForm
+from ..models import Recipient
+from ..services import importing
+from ..tables import RecipientTable, configure, mask_email
+
+GET_POST = ["GET", "HEAD", "POST"]
+
+
+def _perm(*names: str):
+    return permission_required([f"surveys.{name}" for name in names], raise_exception=True)
+
+
+@_perm("view_recipient")
+@never_cache
+def recipient_list(request: HttpRequest) -> HttpResponse:
+    recipient_filter = RecipientFilter(request.GET or None, queryset=Recipient.objects.all())
+    valid = not recipient_filter.is_bound or recipient_filter.is_valid()
+    rows = recipient_filter.qs if valid else Recipient.objects.none()
+    counts = rows.aggregate(
+        total=Count("pk"),
+        reachable=Count("pk", filter=Q(consent=True, opted_out=False)),
+        no_consent=Count("pk", filter=Q(consent=False, opted_out=False)),
+        opted_out=Count("pk", filter=Q(opted_out=True)),
+    )
+    context = {
+        "title": _("People who receive surveys"),
+        "filter": recipient_filter,
+        "table": configure(request, RecipientTable(rows)),
+        "counts": counts,
+    }
+    return render(request, "surveys/recipient_list.html", context, status=200 if valid else 400)
+
+
+def _save_recipient(request: HttpRequest, form: RecipientForm, title: str, message: str) -> HttpResponse:
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                recipient = form.save()
+        except IntegrityError:
+            # Someone added the same address between the check and the save.
+            form.add_error("email", _("This address is already on that list."))
+        else:
+            messages.success(request, message % {"email": mask_email(recipient.email)})
+            return redirect(reverse("surveys:recipient_list") + f"?audience={recipient.audience}")
+    status = 400 if form.is_bound else 200
+    return render(request, "surveys/recipient_form.html", {"title": title, "form": form}, status=status)
+
+
+@_perm("add_recipient")
+@never_cache
+@require_http_methods(GET_POST)
+def recipient_create(request: HttpRequest) -> HttpResponse:
+    form = RecipientForm(request.POST or None, initial={"audience": request.GET.get("audience")})
+    return _save_recipient(request, form, _("Add a person"), _("%(email)s added."))
+
+
+@_perm("change_recipient")
+@never_cache
+@require_http_methods(GET_POST)
+def recipient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = get_object_or_404(Recipient, pk=pk)
+    form = RecipientForm(request.POST or None, instance=recipient)
+    title = _("Edit %(email)s") % {"email": mask_email(recipient.email)}
+    return _save_recipient(request, form, title, _("Changes to %(email)s saved."))
+
+
+@_perm("add_recipient")
+@never_cache
+@require_http_methods(GET_POST)
+def recipient_import(request: HttpRequest) -> HttpResponse:
+    """Step one: upload, see every row checked. Step two: confirm, which posts
+    the same text back; it is checked again and imported in one transaction."""
+    form = RecipientImportForm(request.POST or None, request.FILES or None)
+    context = {"title": _("Import people from a CSV file"), "form": form}
+    if not form.is_bound:
+        return render(request, "surveys/recipient_import.html", context)
+    if not form.is_valid():
+        return render(request, "surveys/recipient_import.html", context, status=400)
+    audience = form.cleaned_data["audience"]
+    upload = form.cleaned_data["file"]
+    try:
+        text = importing.decode(upload.read(importing.MAX_BYTES + 1)) if upload else form.cleaned_data["csv_text"]
+        checked = importing.check_text(text, audience)
+    except importing.ImportRefused as refusal:
+        form.add_error("file", str(refusal))
+        return render(request, "surveys/recipient_import.html", context, status=400)
+    confirming = form.cleaned_data["confirm"] and not upload
+    if confirming and checked.to_add:
+        added = importing.import_rows(checked, audience)
+        messages.success(request, _import_summary(added, checked))
+        return redirect(reverse("surveys:recipient_list") + f"?audience={audience}")
+    if confirming:
+        messages.error(request, _("There is nothing to import: no row can be added."))
+    label = dict(form.fields["audience"].choices)[audience]
+    context.update(checked=checked, csv_text=text, audience=audience, audience_label=label)
+    return render(request, "surveys/recipient_import.html", context, status=400 if confirming else 200)
+
+
+def _import_summary(added: int, checked: importing.Checked) -> str:
+    parts = [_("Added %(count)s people.") % {"count": added}]
+    if checked.added_without_consent:
+        parts.append(
+            _("%(count)s of them have not agreed to surveys and will not be invited.")
+            % {"count": checked.added_without_consent}
+        )
+    if checked.skipped:
+        parts.append(_("%(count)s were already on the list and were skipped.") % {"count": checked.skipped})
+    if checked.problems:
+        parts.append(_("%(count)s rows had problems and were not imported.") % {"count": checked.problems})
+    return " ".join(parts)

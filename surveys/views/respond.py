@@ -1,0 +1,154 @@
+"""The respondent's pages: no account, no JavaScript needed, nothing loaded
+from another site, English and Spanish. A GET never uses a link up (mail
+scanners open links); only a POST with a valid CSRF token records answers."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from ..emails import loop_items
+from ..forms.answers import AnswerForm, initial_from_post
+from ..models import Invitation, InvitationToken, Round
+from ..services.answering import LinkAlreadyUsed, build_answers, record_response
+from ..tokens import hash_token
+from .public import other_language, pick_language
+
+# Per client address: enough for a person, far too few to guess tokens.
+RATE = "30/m"
+
+
+def public_view(view):
+    """Every public page: no login, never cached, rate-limited per client.
+
+    The limit is checked here rather than with block=True: that raises an
+    exception which, without django-ratelimit's middleware, becomes a 403
+    instead of a friendly 429."""
+
+    @wraps(view)
+    def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if getattr(request, "limited", False):
+            return rate_limited(request)
+        return view(request, *args, **kwargs)
+
+    limited_view = ratelimit(key="ip", rate=RATE, method=ratelimit.ALL, block=False)(limited_view)
+    return login_not_required(never_cache(limited_view))
+
+
+def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
+    language = pick_language(request, "en")
+    with translation.override(language):
+        return render(request, "surveys/respond/rate_limited.html", {"language": language}, status=429)
+
+
+def _find_invitation(token: str) -> Invitation | None:
+    link = (
+        InvitationToken.objects.select_related("invitation__round__survey").filter(token_hash=hash_token(token)).first()
+    )
+    return link.invitation if link else None
+
+
+def link_not_working(request: HttpRequest, language: str) -> HttpResponse:
+    """The same page, and the same status, for an unknown, used or expired
+    link: nobody learns whether a link ever existed."""
+    with translation.override(language):
+        return render(request, "surveys/respond/link_not_working.html", {"language": language}, status=404)
+
+
+def _survey_page(request, survey_round: Round, language: str, *, invitation=None, preview=False):
+    """Shows the survey, or records the answers. Returns a response."""
+    survey = survey_round.survey
+    questions = list(survey.questions.all())
+    with translation.override(language):
+        switching = request.method == "POST" and "switch_language" in request.POST
+        if request.method == "POST" and not switching and not preview:
+            form = AnswerForm(questions, language, data=request.POST)
+            if form.is_valid():
+                try:
+                    answers = build_answers(questions, form.cleaned_data)
+                    record_response(survey_round, answers, language=language, invitation=invitation)
+                except LinkAlreadyUsed:
+                    return link_not_working(request, language)
+                return redirect(reverse("surveys:thanks") + f"?lang={language}")
+        elif switching:
+            form = AnswerForm(questions, language, initial=initial_from_post(questions, request.POST))
+        else:
+            form = AnswerForm(questions, language)
+        code, name = other_language(language)
+        context = {
+            "survey": survey,
+            "title": survey.title_in(language),
+            "intro": survey.intro_in(language),
+            "form": form,
+            "language": language,
+            "other_language_code": code,
+            "other_language_name": name,
+            "loop_items": loop_items(survey, language, before=survey_round),
+            "closes_at": survey_round.closes_at,
+            "preview": preview,
+            "has_required": any(question.required for question in questions),
+        }
+        status = 400 if form.is_bound and form.errors else 200
+        return render(request, "surveys/respond/survey.html", context, status=status)
+
+
+@public_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def respond(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _find_invitation(token)
+    language = pick_language(request, invitation.language if invitation else "en")
+    if invitation is None or invitation.responded or not invitation.round.is_open:
+        return link_not_working(request, language)
+    return _survey_page(request, invitation.round, language, invitation=invitation)
+
+
+@public_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def respond_shared(request: HttpRequest, token: str) -> HttpResponse:
+    """The shared link and poster of an anonymous round, for people who gave no
+    email address. One response per browser session."""
+    rounds = Round.objects.select_related("survey").filter(survey__anonymous=True)
+    survey_round = rounds.filter(shared_token_hash=hash_token(token)).first()
+    language = pick_language(request, "en")
+    if survey_round is None or not survey_round.is_open:
+        return link_not_working(request, language)
+    answered = request.session.get("answered_rounds", [])
+    if survey_round.pk in answered:
+        with translation.override(language):
+            return render(request, "surveys/respond/thanks.html", {"language": language, "again": True})
+    response = _survey_page(request, survey_round, language)
+    if response.status_code == 302:
+        request.session["answered_rounds"] = [*answered, survey_round.pk]
+    return response
+
+
+@public_view
+def thanks(request: HttpRequest) -> HttpResponse:
+    language = pick_language(request, "en")
+    with translation.override(language):
+        return render(request, "surveys/respond/thanks.html", {"language": language})
+
+
+@public_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """Stops all survey emails to this person. Works without login, and after
+    the survey was answered or closed."""
+    invitation = _find_invitation(token)
+    language = pick_language(request, invitation.language if invitation else "en")
+    if invitation is None:
+        return link_not_working(request, language)
+    done = False
+    if request.method == "POST":
+        person = invitation.recipient or invitation.contact
+        person.opted_out = True
+        person.save(update_fields=["opted_out"])
+        done = True
+    with translation.override(language):
+        return render(request, "surveys/respond/opt_out.html", {"language": language, "done": done})

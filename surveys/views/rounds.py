@@ -1,0 +1,117 @@
+"""Rounds: open one by hand, watch it go out, deal with unknown sends, close
+the loop, print the poster of the shared link."""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..choices import SendState, SurveyStatus
+from ..forms.rounds import LoopItemForm
+from ..models import Invitation, Round, Survey
+from ..services import sending
+from ..services.rounds import open_round
+from ..tokens import shared_token
+
+
+def _round_with_counts(pk: int) -> Round:
+    return get_object_or_404(Round.objects.with_counts().select_related("survey"), pk=pk)
+
+
+@require_POST
+@permission_required("surveys.add_round", raise_exception=True)
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = get_object_or_404(Survey, pk=pk)
+    if survey.status != SurveyStatus.ACTIVE:
+        messages.error(request, _("Activate the survey before opening a round."))
+        return redirect(survey.get_absolute_url(), status=303)
+    new_round = open_round(survey)
+    messages.success(request, _("Round opened. Invitations are going out now."))
+    return redirect(new_round.get_absolute_url())
+
+
+@permission_required("surveys.view_round", raise_exception=True)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = _round_with_counts(pk)
+    problems = []
+    if request.user.has_perm("surveys.change_invitation"):
+        problems = list(
+            Invitation.objects.filter(round=survey_round, state__in=[SendState.UNKNOWN, SendState.FAILED])
+            .only("id", "state", "last_error", "attempts")
+            .order_by("state", "id")
+        )
+    context = {
+        "round": survey_round,
+        "survey": survey_round.survey,
+        "problems": problems,
+        "loop_items": survey_round.you_said_we_did.all(),
+        "loop_form": LoopItemForm() if request.user.has_perm("surveys.add_yousaidwedid") else None,
+    }
+    return render(request, "surveys/round_detail.html", context)
+
+
+@permission_required("surveys.view_round", raise_exception=True)
+def round_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar alone, polled by htmx while the round is going out."""
+    return render(request, "surveys/_round_progress.html", {"round": _round_with_counts(pk)})
+
+
+@require_POST
+@permission_required("surveys.change_invitation", raise_exception=True)
+def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager's decision about invitations whose sending is unknown or failed."""
+    survey_round = get_object_or_404(Round, pk=pk)
+    ids = [int(i) for i in request.POST.getlist("invitation") if i.isdigit()]
+    ids = list(Invitation.objects.filter(round=survey_round, pk__in=ids).values_list("pk", flat=True))
+    action = request.POST.get("action")
+    if not ids or action not in ("resend", "mark_sent"):
+        messages.error(request, _("Choose at least one invitation and what to do with it."))
+        return redirect(survey_round.get_absolute_url(), status=303)
+    if action == "resend":
+        from ..tasks import send_invitation
+
+        count = sending.resend(ids)
+        for invitation_id in ids:
+            send_invitation.delay_on_commit(invitation_id)
+        messages.success(request, _("%(count)s invitations will be sent again.") % {"count": count})
+    else:
+        count = sending.mark_sent(ids)
+        messages.success(request, _("%(count)s invitations marked as sent.") % {"count": count})
+    return redirect(survey_round.get_absolute_url())
+
+
+@permission_required("surveys.view_round", raise_exception=True)
+def round_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable poster with the round's shared link and its QR code, for
+    people who gave no email address. Anonymous surveys only."""
+    survey_round = get_object_or_404(Round.objects.select_related("survey"), pk=pk, survey__anonymous=True)
+    url = settings.SITE_URL + reverse("surveys:respond_shared", args=[shared_token(survey_round.pk)])
+    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff", omitsize=False)
+    context = {"round": survey_round, "survey": survey_round.survey, "url": url, "qr_svg": mark_safe(svg)}  # noqa: S308 - segno's own SVG
+    return render(request, "surveys/round_poster.html", context)
+
+
+@require_POST
+@permission_required("surveys.add_yousaidwedid", raise_exception=True)
+def loop_item_create(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = _round_with_counts(pk)
+    form = LoopItemForm(request.POST)
+    if form.is_valid():
+        form.instance.round = survey_round
+        form.save()
+        messages.success(request, _("Added. It will appear in the next round's invitation and intro page."))
+        return redirect(survey_round.get_absolute_url() + "#loop")
+    context = {
+        "round": survey_round,
+        "survey": survey_round.survey,
+        "problems": [],
+        "loop_items": survey_round.you_said_we_did.all(),
+        "loop_form": form,
+    }
+    return render(request, "surveys/round_detail.html", context, status=400)

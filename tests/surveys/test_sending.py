@@ -1,0 +1,233 @@
+"""Sending invitations: one email per invitation, never two, none lost, and
+the unknown case left to a person."""
+
+import datetime
+import smtplib
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from surveys import tasks
+from surveys.choices import RoundStatus, SendState
+from surveys.models import Invitation
+from surveys.services import sending
+from tests.factories import InvitationFactory, QuestionFactory, RecipientFactory, RoundFactory, SurveyFactory
+
+pytestmark = pytest.mark.django_db
+
+SEND = "django.core.mail.EmailMultiAlternatives.send"
+
+
+@pytest.fixture
+def survey():
+    survey = SurveyFactory(status="active", title="Check-in", title_es="Chequeo")
+    QuestionFactory(survey=survey)
+    return survey
+
+
+@pytest.fixture
+def invitation(survey):
+    return InvitationFactory(round=RoundFactory(survey=survey), recipient=RecipientFactory(email="ana@example.net"))
+
+
+def state(invitation) -> Invitation:
+    return Invitation.objects.get(pk=invitation.pk)
+
+
+def test_one_email_with_subject_text_html_and_opt_out(invitation):
+    assert sending.send_invitation(invitation.pk) == "sent"
+    (message,) = mail.outbox
+    assert message.to == ["ana@example.net"]
+    assert "Check-in" in message.subject
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "/s/" in message.body and "/s/" in html
+    opt_out = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert opt_out.startswith("http://testserver/s/") and opt_out.endswith("/opt-out/")
+    assert opt_out in message.body and opt_out in html
+    row = state(invitation)
+    assert (row.state, row.attempts, row.last_error) == (SendState.SENT, 1, "")
+    assert row.sent_at is not None
+
+
+def test_spanish_recipient_gets_the_spanish_title(survey):
+    spanish = InvitationFactory(round=RoundFactory(survey=survey), recipient=RecipientFactory(language="es"))
+    assert spanish.language == "es"
+    sending.send_invitation(spanish.pk)
+    (message,) = mail.outbox
+    assert "Chequeo" in message.subject and "Check-in" not in message.subject
+    assert '<html lang="es">' in message.alternatives[0][0]
+
+
+def test_sending_twice_sends_one_email(invitation):
+    assert sending.send_invitation(invitation.pk) == "sent"
+    assert sending.send_invitation(invitation.pk) == "nothing to do"
+    assert len(mail.outbox) == 1
+    assert state(invitation).attempts == 1
+
+
+def test_a_task_delivered_again_after_success_sends_nothing(invitation):
+    tasks.send_invitation.delay(invitation.pk)
+    tasks.send_invitation.delay(invitation.pk)
+    tasks.dispatch_round.delay(invitation.round_id)
+    assert len(mail.outbox) == 1
+
+
+def test_a_transient_error_hands_the_row_back_for_a_retry(invitation):
+    with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")), pytest.raises(sending.TransientSendError):
+        sending.send_invitation(invitation.pk)
+    row = state(invitation)
+    assert (row.state, row.attempts) == (SendState.PENDING, 1)
+    assert "SMTPServerDisconnected" in row.last_error
+    assert sending.send_invitation(invitation.pk) == "sent"
+    assert len(mail.outbox) == 1
+    assert state(invitation).attempts == 2
+
+
+def test_after_max_attempts_a_transient_error_becomes_failed(invitation):
+    with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")):
+        for _ in range(sending.MAX_ATTEMPTS - 1):
+            with pytest.raises(sending.TransientSendError):
+                sending.send_invitation(invitation.pk)
+        assert sending.send_invitation(invitation.pk) == "failed"
+    row = state(invitation)
+    assert (row.state, row.attempts) == (SendState.FAILED, sending.MAX_ATTEMPTS)
+    assert sending.send_invitation(invitation.pk) == "nothing to do"
+    assert mail.outbox == []
+
+
+def test_the_task_retries_a_transient_error_until_it_gives_up(invitation):
+    with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")) as send:
+        tasks.send_invitation.delay(invitation.pk)  # eager: the retries run at once
+    assert send.call_count == sending.MAX_ATTEMPTS
+    assert state(invitation).state == SendState.FAILED
+
+
+def test_the_task_retries_and_then_sends_once(invitation):
+    with mock.patch(SEND, side_effect=[smtplib.SMTPServerDisconnected("gone"), 1]) as send:
+        tasks.send_invitation.delay(invitation.pk)
+    assert send.call_count == 2
+    row = state(invitation)
+    assert (row.state, row.attempts) == (SendState.SENT, 2)
+
+
+def test_a_permanent_error_fails_without_keeping_the_address(invitation):
+    refused = smtplib.SMTPRecipientsRefused({"ana@example.net": (550, b"5.1.1 <ana@example.net>: no such user")})
+    with mock.patch(SEND, side_effect=refused) as send:
+        assert sending.send_invitation(invitation.pk) == "failed"
+        assert sending.send_invitation(invitation.pk) == "nothing to do"
+    assert send.call_count == 1
+    row = state(invitation)
+    assert row.state == SendState.FAILED
+    assert "SMTPRecipientsRefused" in row.last_error
+    assert "ana" not in row.last_error and "example.net" not in row.last_error
+
+
+def test_a_5xx_reply_is_permanent(invitation):
+    with mock.patch(SEND, side_effect=smtplib.SMTPDataError(554, b"rejected for ana@example.net")):
+        assert sending.send_invitation(invitation.pk) == "failed"
+    assert state(invitation).last_error == "SMTPDataError 554"
+
+
+def test_the_sweeper_marks_a_dead_send_unknown_and_never_resends_it(invitation, settings):
+    claimed = timezone.now() - datetime.timedelta(seconds=settings.SEND_LEASE_SECONDS + 1)
+    Invitation.objects.filter(pk=invitation.pk).update(state=SendState.SENDING, claimed_at=claimed, attempts=1)
+    fresh = InvitationFactory(round=invitation.round, state=SendState.SENDING, claimed_at=timezone.now())
+
+    result = sending.sweep()
+
+    assert result["unknown"] == 1
+    assert invitation.pk not in result["requeue"]
+    assert state(invitation).state == SendState.UNKNOWN
+    assert state(fresh).state == SendState.SENDING  # its worker may still be at it
+    assert sending.send_invitation(invitation.pk) == "nothing to do"
+    assert tasks.sweep_sending() == {"unknown": 0, "requeued": 0}
+    assert mail.outbox == []
+
+
+def test_the_sweeper_requeues_invitations_nobody_picked_up(invitation, settings):
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.SEND_LEASE_SECONDS + 1)
+    invitation.round.opened_at = long_ago
+    invitation.round.save()
+    with mock.patch("surveys.tasks.send_invitation.delay") as delay:
+        assert tasks.sweep_sending() == {"unknown": 0, "requeued": 1}
+    delay.assert_called_once_with(invitation.pk)
+
+
+def test_a_send_slower_than_its_lease_ends_sent(invitation):
+    """The sweeper marked it unknown while the mail server was still talking;
+    once the server accepts, the outcome is known after all."""
+
+    def slow_send(message):
+        Invitation.objects.filter(pk=invitation.pk).update(state=SendState.UNKNOWN)
+        return 1
+
+    with mock.patch(SEND, autospec=True, side_effect=lambda self: slow_send(self)):
+        assert sending.send_invitation(invitation.pk) == "sent"
+    assert state(invitation).state == SendState.SENT
+
+
+def test_resend_puts_unknown_and_failed_rows_back_with_fresh_attempts(survey):
+    survey_round = RoundFactory(survey=survey)
+    unknown = InvitationFactory(round=survey_round, state=SendState.UNKNOWN, attempts=1)
+    failed = InvitationFactory(round=survey_round, state=SendState.FAILED, attempts=sending.MAX_ATTEMPTS)
+    sent = InvitationFactory(round=survey_round, state=SendState.SENT)
+    answered = InvitationFactory(round=survey_round, state=SendState.UNKNOWN, responded=True)
+
+    assert sending.resend([unknown.pk, failed.pk, sent.pk, answered.pk]) == 2
+
+    assert [state(i).state for i in (unknown, failed, sent, answered)] == ["pending", "pending", "sent", "unknown"]
+    assert state(failed).attempts == 0
+    for row in (unknown, failed, sent, answered):
+        sending.send_invitation(row.pk)
+    assert len(mail.outbox) == 2
+
+
+def test_resend_does_nothing_in_a_closed_round(survey):
+    row = InvitationFactory(round=RoundFactory(survey=survey, status=RoundStatus.CLOSED), state=SendState.UNKNOWN)
+    assert sending.resend([row.pk]) == 0
+    assert state(row).state == SendState.UNKNOWN
+
+
+def test_mark_sent_records_an_unknown_send_as_sent(invitation):
+    claimed = timezone.now() - datetime.timedelta(hours=1)
+    Invitation.objects.filter(pk=invitation.pk).update(state=SendState.UNKNOWN, claimed_at=claimed)
+    other = InvitationFactory(round=invitation.round, state=SendState.FAILED)
+    assert sending.mark_sent([invitation.pk, other.pk]) == 1
+    row = state(invitation)
+    assert (row.state, row.sent_at) == (SendState.SENT, claimed)
+    assert state(other).state == SendState.FAILED
+
+
+@pytest.mark.parametrize(
+    "round_kwargs",
+    [
+        {"status": RoundStatus.CLOSED},
+        {"closes_at": timezone.now() - datetime.timedelta(minutes=1)},
+    ],
+)
+def test_invitations_of_a_closed_round_are_not_sent(survey, round_kwargs):
+    row = InvitationFactory(round=RoundFactory(survey=survey, **round_kwargs))
+    assert sending.send_invitation(row.pk) == "nothing to do"
+    assert state(row).state == SendState.PENDING
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("change", [{"opted_out": True}, {"consent": False}])
+def test_a_person_who_opted_out_before_sending_is_not_emailed(invitation, change):
+    type(invitation.recipient).objects.filter(pk=invitation.recipient_id).update(**change)
+    assert sending.send_invitation(invitation.pk) == "not deliverable"
+    assert mail.outbox == []
+    assert state(invitation).state == SendState.FAILED
+
+
+def test_tasks_are_queued_with_ids_only(survey):
+    survey_round = RoundFactory(survey=survey)
+    rows = InvitationFactory.create_batch(3, round=survey_round)
+    InvitationFactory(round=survey_round, state=SendState.SENT)
+    with mock.patch("surveys.tasks.send_invitation.delay") as delay:
+        assert tasks.dispatch_round(survey_round.pk) == 3
+    assert sorted(call.args for call in delay.call_args_list) == [(row.pk,) for row in rows]
+    assert all(call.kwargs == {} and type(call.args[0]) is int for call in delay.call_args_list)

@@ -1,0 +1,113 @@
+"""Exactly once, proven against the real thing: a round of 200 invitations sent
+by a real `celery worker` over the machine's Redis to a local SMTP server,
+while the worker is SIGKILLed at random moments and started again.
+
+Afterwards: no address received two emails, every invitation is either sent
+(and its email arrived exactly once) or `unknown` (worker died mid-send: the
+sink shows whether it arrived, and a manager decides), and nothing is lost."""
+
+import json
+import random
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from surveys.choices import Audience, SendState, SurveyStatus
+from surveys.models import Invitation, Recipient, Round, Survey
+from surveys.services import sending
+
+from .real_services import ROOT, SmtpSink, Worker, new_queue, publisher, require_real_services, wait_for
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+INVITATIONS = 200
+KILLS = 5
+
+
+def _round_with_invitations(count: int) -> Round:
+    survey = Survey.objects.create(
+        title="Kill test", audience=Audience.PARTICIPANTS, status=SurveyStatus.ACTIVE, anonymous=True
+    )
+    survey.questions.create(kind="agreement", text="Staff treat me with respect", position=1)
+    recipients = [
+        Recipient(audience=Audience.PARTICIPANTS, email=f"person{n}@example.org", consent=True) for n in range(count)
+    ]
+    for recipient in recipients:
+        recipient.save()
+    survey_round = Round.objects.create(survey=survey, closes_at=timezone.now() + timedelta(days=7))
+    Invitation.objects.bulk_create([Invitation(round=survey_round, recipient=r) for r in recipients])
+    return survey_round
+
+
+def _states(survey_round: Round) -> dict:
+    rows = Invitation.objects.filter(round=survey_round).values_list("state", flat=True)
+    counts: dict = {}
+    for state in rows:
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def test_a_round_survives_a_worker_killed_at_random_points():
+    require_real_services()
+    survey_round = _round_with_invitations(INVITATIONS)
+    queue = new_queue()
+    app = publisher(queue)
+    rng = random.Random(20261127)  # noqa: S311 - test timing, not security
+    kills = 0
+    with SmtpSink(delay=0.01) as sink:
+        worker = Worker(sink.port, queue)
+        worker.start()
+        try:
+            for invitation_id in Invitation.objects.filter(round=survey_round).values_list("pk", flat=True):
+                app.send_task("surveys.tasks.send_invitation", args=[invitation_id], queue=queue)
+            # Let the worker get going, then kill it at random moments.
+            wait_for(lambda: sum(sink.received.values()) > 0, timeout=60)
+            while kills < KILLS and _states(survey_round).get(SendState.PENDING, 0) > 0:
+                time.sleep(rng.uniform(0.1, 0.6))
+                worker.kill()
+                kills += 1
+                worker.start()
+                wait_for(lambda: sum(sink.received.values()) > 0, timeout=30)
+            # What the dead workers left: sends cut off mid-way become
+            # unknown; pending rows are queued again (the sweeper's job).
+            for _ in range(20):
+                time.sleep(1)
+                swept = sending.sweep(now=timezone.now() + timedelta(seconds=3600))
+                for invitation_id in swept["requeue"]:
+                    app.send_task("surveys.tasks.send_invitation", args=[invitation_id], queue=queue)
+                states = _states(survey_round)
+                if not states.get(SendState.PENDING) and not states.get(SendState.SENDING):
+                    break
+        finally:
+            worker.stop()
+        received = sink.received
+
+    rows = list(Invitation.objects.filter(round=survey_round).select_related("recipient"))
+    states = _states(survey_round)
+    by_state = {state: [r for r in rows if r.state == state] for state in states}
+    sent_counts = [received.get(r.recipient.email, 0) for r in by_state.get(SendState.SENT, [])]
+    unknown_counts = [received.get(r.recipient.email, 0) for r in by_state.get(SendState.UNKNOWN, [])]
+    report = {
+        "invitations": INVITATIONS,
+        "worker_kills": kills,
+        "states": states,
+        "emails_received": sum(received.values()),
+        "addresses_with_two_or_more_emails": sum(1 for n in received.values() if n > 1),
+        "unknown_that_arrived": sum(1 for n in unknown_counts if n == 1),
+        "unknown_that_did_not_arrive": sum(1 for n in unknown_counts if n == 0),
+    }
+    out = ROOT / "test-results" / "kill-test.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print("\nkill test:", json.dumps(report))
+
+    assert kills == KILLS
+    assert report["addresses_with_two_or_more_emails"] == 0, "an invitation was delivered twice"
+    assert set(states) <= {SendState.SENT, SendState.UNKNOWN}, f"unfinished or lost invitations: {states}"
+    assert all(n == 1 for n in sent_counts), "a row marked sent has no email (or several) in the sink"
+    assert all(n in (0, 1) for n in unknown_counts)
+    assert sum(received.values()) == len(sent_counts) + report["unknown_that_arrived"]
+    assert Path(out).exists()
