@@ -1,3 +1,4 @@
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("follow_up_on", "id"),
             past_cadence=Organization.objects.filter(relationship_lead=user)
             .past_cadence(today)
-            .order_by("last_contact", "name"),
+            .order_by(F("last_contact").asc(nulls_first=True), "name"),
             open_requests=SupportRequest.objects.outstanding()
             .with_delivery_figures(today)
             .select_related("organization")

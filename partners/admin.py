@@ -42,6 +42,13 @@ class InteractionAdmin(SimpleHistoryAdmin):
     list_select_related = ["organization", "logged_by"]
     filter_horizontal = ["contacts"]
 
+    def get_exclude(self, request, obj=None):
+        # Staff without the confidential-notes permission never see the notes,
+        # here or in the change history.
+        if request.user.has_perm("partners.view_confidential_notes"):
+            return super().get_exclude(request, obj)
+        return [*(super().get_exclude(request, obj) or []), "confidential_notes"]
+
 
 @admin.register(SupportRequest)
 class SupportRequestAdmin(SimpleHistoryAdmin):

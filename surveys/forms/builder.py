@@ -82,7 +82,7 @@ class QuestionForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["kind", "text", "text_es", "help_text", "help_text_es", "required", "domain", "mirror_key", "choices"]
+        fields = ["kind", "text", "text_es", "choices", "help_text", "help_text_es", "domain", "mirror_key", "required"]
 
     def __init__(self, *args, survey: Survey, **kwargs):
         super().__init__(*args, **kwargs)

@@ -234,6 +234,11 @@ def test_leadership_sees_no_edit_buttons(leader_client, sample_rows):
 # List page
 
 
+def test_add_button_only_for_program_managers(manager_client, leader_client):
+    assert f'href="{CREATE}"' in manager_client.get(LIST).content.decode()
+    assert f'href="{CREATE}"' not in leader_client.get(LIST).content.decode()
+
+
 def test_list_filters_by_stage_and_kind(manager_client):
     wanted = OrganizationFactory(stage=Stage.COLLABORATING, kind=OrganizationKind.HEALTH)
     OrganizationFactory(stage=Stage.COLLABORATING, kind=OrganizationKind.LEGAL)

@@ -1,0 +1,100 @@
+"""The opt-out link in every email: no login, a confirm button, and it works
+after the survey was answered or closed."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from partners.models import Contact
+from surveys.choices import RoundStatus
+from surveys.models import Invitation, InvitationToken, Recipient, Round
+from surveys.services import sending
+from surveys.services.rounds import open_round
+from surveys.tokens import new_token
+from tests.factories import ContactFactory, InvitationFactory, QuestionFactory, RoundFactory, SurveyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def with_link(invitation: Invitation) -> str:
+    raw, digest = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=digest)
+    return reverse("surveys:opt_out", args=[raw])
+
+
+@pytest.fixture
+def invitation():
+    survey = SurveyFactory(status="active")
+    QuestionFactory(survey=survey)
+    return InvitationFactory(round=RoundFactory(survey=survey))
+
+
+def test_get_asks_to_confirm_and_changes_nothing(client, invitation):
+    url = with_link(invitation)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert re.search(r'<form method="post">', html)
+    assert "Stop the emails" in html
+    assert "no-store" in page["Cache-Control"]
+    client.head(url)
+    assert Recipient.objects.get().opted_out is False
+
+
+def test_post_opts_a_recipient_out(client, invitation):
+    page = client.post(with_link(invitation), {"language": "en"})
+    assert page.status_code == 200
+    assert "We will not send you survey emails anymore." in page.content.decode()
+    assert Recipient.objects.get(pk=invitation.recipient_id).opted_out is True
+
+
+def test_post_opts_a_partner_contact_out():
+    survey = SurveyFactory(status="active", audience="partners", anonymous=False)
+    contact = ContactFactory()
+    invitation = InvitationFactory(round=RoundFactory(survey=survey), recipient=None, contact=contact)
+    Client().post(with_link(invitation))
+    contact.refresh_from_db()
+    assert contact.opted_out is True
+    assert not contact.can_receive_surveys
+
+
+def test_it_works_after_the_link_was_used_and_after_the_round_closed(client, invitation):
+    url = with_link(invitation)
+    Invitation.objects.filter(pk=invitation.pk).update(responded=True)
+    Round.objects.filter(pk=invitation.round_id).update(status=RoundStatus.CLOSED)
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 200
+    assert Recipient.objects.get().opted_out is True
+
+
+def test_an_unknown_link_opts_nobody_out(client, invitation):
+    page = client.post(reverse("surveys:opt_out", args=[new_token()[0]]))
+    assert page.status_code == 404
+    assert "This link does not work anymore" in page.content.decode()
+    assert not Recipient.objects.filter(opted_out=True).exists()
+
+
+def test_the_link_in_the_email_opts_out_and_no_later_round_invites_them(invitation):
+    sending.send_invitation(invitation.pk)
+    url = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
+    Client().post(url)
+    assert Recipient.objects.get().opted_out is True
+    later = open_round(invitation.round.survey)
+    assert not later.invitations.exists()
+
+
+def test_a_spanish_person_sees_the_page_in_spanish(client):
+    invitation = InvitationFactory(round=RoundFactory(), recipient__language="es", language="es")
+    html = client.get(with_link(invitation)).content.decode()
+    assert '<html lang="es">' in html
+    assert 'name="language" value="es"' in html
+
+
+def test_a_post_without_csrf_token_changes_nothing(invitation):
+    url = with_link(invitation)
+    assert Client(enforce_csrf_checks=True).post(url).status_code == 403
+    assert Contact.objects.filter(opted_out=True).count() == 0
+    assert Recipient.objects.get().opted_out is False
