@@ -18,4 +18,8 @@ app.conf.beat_schedule = {
     "close-due-rounds": {"task": "surveys.tasks.close_due_rounds", "schedule": 60.0},
     "send-due-reminders": {"task": "surveys.tasks.send_due_reminders", "schedule": 300.0},
     "sweep-sending": {"task": "surveys.tasks.sweep_sending", "schedule": 60.0},
+    # Hourly; each creates its digests once per day or month (see crm/digests.py).
+    "follow-up-digests": {"task": "crm.tasks.queue_follow_up_digests", "schedule": 3600.0},
+    "leadership-digests": {"task": "crm.tasks.queue_leadership_digests", "schedule": 3600.0},
+    "sweep-digests": {"task": "crm.tasks.sweep_digests", "schedule": 60.0},
 }

@@ -11,7 +11,10 @@ from .exports import SafeExportMixin
 
 class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
     template_name = "crm/list_page.html"
-    paginate_by = 25
+    # django-tables2 paginates the table. ListView must not paginate the same
+    # rows again: that cost a second COUNT query and made ?page=abc a 404.
+    paginate_by = None
+    table_pagination = {"per_page": 25}
     max_per_page = 100
     raise_exception = True  # a logged-in user without the permission gets 403
     title = ""

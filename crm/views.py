@@ -18,6 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
             follow_ups=Interaction.objects.for_user(user)
             .follow_ups_due(today)
             .select_related("organization")
+            .defer("confidential_notes")  # not shown here; not worth decrypting
             .order_by("follow_up_on", "id"),
             past_cadence=Organization.objects.filter(relationship_lead=user)
             .past_cadence(today)

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from crm.mail_errors import describe, is_permanent
+
 from .. import emails
 from ..choices import RoundStatus, SendState
 from ..models import Invitation, InvitationToken
@@ -30,19 +32,6 @@ MAX_ATTEMPTS = 6
 
 class TransientSendError(Exception):
     """The mail server could not take the message now; try again later."""
-
-
-def _is_permanent(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
-        return True
-    code = getattr(error, "smtp_code", None)
-    return isinstance(code, int) and 500 <= code < 600
-
-
-def _describe(error: Exception) -> str:
-    # The class and SMTP code only: server messages can quote the address.
-    code = getattr(error, "smtp_code", "")
-    return f"{type(error).__name__} {code}".strip()[:200]
 
 
 def _deliverable(invitation: Invitation) -> bool:
@@ -58,9 +47,8 @@ def _open_rounds() -> Q:
 
 def send_invitation(invitation_id: int) -> str:
     """Sends one invitation if it is still pending. Returns what happened."""
-    claimed = (
-        Invitation.objects.filter(_open_rounds(), pk=invitation_id, state=SendState.PENDING)
-        .update(state=SendState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
+    claimed = Invitation.objects.filter(_open_rounds(), pk=invitation_id, state=SendState.PENDING).update(
+        state=SendState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if not claimed:
         return "nothing to do"
@@ -87,8 +75,8 @@ def _finish(invitation_id: int, state: str, **fields) -> None:
 
 
 def _handle_error(invitation: Invitation, error: Exception, *, state_field: str) -> str:
-    transient = isinstance(error, smtplib.SMTPException | OSError | socket.timeout) and not _is_permanent(error)
-    description = _describe(error)
+    transient = isinstance(error, smtplib.SMTPException | OSError | socket.timeout) and not is_permanent(error)
+    description = describe(error)
     rows = Invitation.objects.filter(pk=invitation.pk, **{state_field: SendState.SENDING})
     if transient and invitation.attempts < MAX_ATTEMPTS:
         # The message did not leave: hand the row back for the retry. A
@@ -176,6 +164,9 @@ def sweep(now: datetime | None = None) -> dict:
         .filter(Q(claimed_at__lt=expired) | Q(claimed_at__isnull=True, round__opened_at__lt=expired))
         .values_list("pk", flat=True)
     )
+    # Queued again now: the next sweep leaves them alone for a whole lease,
+    # so a long backlog is not queued once more every minute.
+    Invitation.objects.filter(pk__in=stalled, state=SendState.PENDING).update(claimed_at=now)
     return {"unknown": unknown, "unknown_reminders": unknown_reminders, "requeue": stalled}
 
 
