@@ -40,7 +40,11 @@ run: $(BIN)/.installed .env
 		--schedule=var/celerybeat-schedule --without-gossip --without-mingle & \
 	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
 
+# The browser journeys (tests/e2e) need Chromium; without it they are skipped, and said so.
 test: $(BIN)/.installed
+	@if [ -n "$$CHROMIUM_PATH" ]; then [ -x "$$CHROMIUM_PATH" ]; \
+	else command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; fi || \
+		echo "NOTE: Chromium not found: the browser tests (tests/e2e) will be SKIPPED. Install it: apt-get install chromium"
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed

@@ -3,6 +3,8 @@ spreadsheet: a cell that starts like a formula is turned into plain text."""
 
 from django_tables2.export import ExportMixin, TableExport
 
+from . import audit
+
 # Characters that make Excel, LibreOffice or Sheets treat a cell as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,3 +40,8 @@ class SafeTableExport(TableExport):
 class SafeExportMixin(ExportMixin):
     export_class = SafeTableExport
     export_formats = SafeTableExport.SAFE_FORMATS
+
+    def create_export(self, export_format):
+        response = super().create_export(export_format)
+        audit.record_export(self.request, self.get_export_filename(export_format))
+        return response

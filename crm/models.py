@@ -44,3 +44,40 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for user #{self.user_id} ({self.period})"
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    EXPORT = "export", _("Export downloaded")
+    RESULTS_VIEW = "results_view", _("Survey results viewed")
+    ROLE_CHANGE = "role_change", _("Roles changed")
+
+
+class AuditEvent(models.Model):
+    """One sensitive action: who, what, when, on what. Written by crm/audit.py
+    only. `target` names the thing (an export's file name, a survey's id, the
+    account whose roles changed), never a password, a token, a participant's
+    address or a note; the client address is kept only as a keyed hash, so
+    events from one address can be grouped without storing the address."""
+
+    # PROTECT: an account that has a trail is deactivated, not deleted, so the
+    # trail keeps saying who.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    target = models.CharField(max_length=200, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The admin list: newest first, filtered by action.
+            models.Index(fields=["action", "-at"], name="auditevent_action_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.target or '-'}"

@@ -2,12 +2,14 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from partners.models import Interaction, Organization, SupportRequest
 
 OPEN_REQUESTS_SHOWN = 15
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """ "My work": what needs the signed-in person's attention today."""
     user = request.user

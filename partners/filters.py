@@ -20,6 +20,25 @@ from .choices import (
 from .models import Interaction, Organization, SupportDelivery, SupportRequest, Tag
 
 DATE_RANGE_WIDGET = filters.widgets.DateRangeWidget(attrs={"type": "date"})
+LARGEST_ID = 2**63 - 1
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id no row can have before it reaches an `IN (...)` query,
+    which SQLite answers with an OverflowError, a server error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) <= LARGEST_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class IdsChoiceFilter(filters.ModelMultipleChoiceFilter):
+    field_class = IdsChoiceField
 
 
 def staff_users(request=None):
@@ -42,9 +61,7 @@ class OrganizationFilter(filters.FilterSet):
     stage = filters.MultipleChoiceFilter(choices=Stage.choices, widget=forms.CheckboxSelectMultiple)
     kind = filters.ChoiceFilter(choices=OrganizationKind.choices, empty_label=_("Any kind"))
     relationship_lead = filters.ModelChoiceFilter(queryset=staff_users, label=_("Lead"), empty_label=_("Anyone"))
-    tags = filters.ModelMultipleChoiceFilter(
-        queryset=Tag.objects.all(), label=_("Tags"), widget=forms.CheckboxSelectMultiple
-    )
+    tags = IdsChoiceFilter(queryset=Tag.objects.all(), label=_("Tags"), widget=forms.CheckboxSelectMultiple)
     last_contact = filters.ChoiceFilter(
         choices=LAST_CONTACT_WINDOWS, label=_("Last contact"), method="filter_last_contact", empty_label=_("Any time")
     )

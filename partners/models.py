@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -119,7 +120,7 @@ class Contact(models.Model):
         return self.name_or_alias
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:contact_edit", args=[self.pk])
+        return reverse("partners:organization_detail", args=[self.organization_id]) + "#contacts"
 
     @property
     def can_receive_surveys(self) -> bool:
@@ -176,6 +177,8 @@ class Interaction(models.Model):
         return reverse("partners:interaction_detail", args=[self.pk])
 
     def clean(self) -> None:
+        if self.happened_on and self.happened_on > timezone.localdate():
+            raise ValidationError({"happened_on": _("An interaction cannot be in the future.")})
         if self.follow_up_on and self.happened_on and self.follow_up_on < self.happened_on:
             raise ValidationError({"follow_up_on": _("The follow-up cannot be before the interaction.")})
 
@@ -272,7 +275,9 @@ class SupportDelivery(models.Model):
         return f"{self.get_category_display()} to {self.organization} on {self.delivered_on:%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:delivery_edit", args=[self.pk])
+        if self.request_id:
+            return reverse("partners:request_detail", args=[self.request_id])
+        return reverse("partners:organization_detail", args=[self.organization_id]) + "#requests"
 
     @property
     def is_unrequested(self) -> bool:

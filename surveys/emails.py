@@ -18,7 +18,7 @@ def _links(raw_token: str) -> dict:
 
 
 def loop_items(survey, language: str, before=None) -> list[dict]:
-    """"You said, we did" items from the survey's latest earlier round that has any."""
+    """ "You said, we did" items from the survey's latest earlier round that has any."""
     items = YouSaidWeDid.objects.filter(round__survey=survey).select_related("round")
     if before is not None:
         items = items.filter(round__opened_at__lt=before.opened_at)

@@ -7,29 +7,25 @@ from .models import Invitation
 from .services import rounds, sending
 from .services.sending import TransientSendError
 
+# A send survives its worker dying (acks_late, reject on worker lost) and
+# retries a mail server that is briefly down, with growing pauses.
+SEND_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (TransientSendError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": sending.MAX_ATTEMPTS,
+}
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(TransientSendError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=sending.MAX_ATTEMPTS,
-)
+
+@shared_task(**SEND_OPTIONS)
 def send_invitation(invitation_id: int) -> str:
     return sending.send_invitation(invitation_id)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(TransientSendError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=sending.MAX_ATTEMPTS,
-)
+@shared_task(**SEND_OPTIONS)
 def send_reminder(invitation_id: int, number: int) -> str:
     return sending.send_reminder(invitation_id, number)
 

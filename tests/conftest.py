@@ -242,3 +242,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def frozen_clock():
+    """Stops the clock for a test that counts requests against a per-minute
+    rate limit, so that it cannot straddle two windows."""
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller

@@ -4,8 +4,9 @@ Program managers create and edit everything in partners and read confidential
 notes. Leadership only views, and never gets the confidential-notes permission.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from crm import roles
 
 MODELS = ["organization", "contact", "interaction", "supportrequest", "supportdelivery", "tag"]
 
@@ -17,17 +18,7 @@ ROLES = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally made after all migrations; make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="partners", codename__in=codenames))
+    roles.grant(apps, "partners", ROLES)
 
 
 def remove_roles(apps, schema_editor):

@@ -1,7 +1,8 @@
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from crm.list_views import FilteredTableView
@@ -23,7 +24,8 @@ class InteractionList(FilteredTableView):
     add_permission = "partners.add_interaction"
 
     def get_queryset(self):
-        return Interaction.objects.select_related("organization", "logged_by")
+        # The table never shows notes: do not fetch and decrypt them at all.
+        return Interaction.objects.select_related("organization", "logged_by").defer("confidential_notes")
 
 
 class InteractionDetail(StaffPermissionMixin, DetailView):
@@ -31,7 +33,10 @@ class InteractionDetail(StaffPermissionMixin, DetailView):
     template_name = "partners/interaction_detail.html"
 
     def get_queryset(self):
-        return Interaction.objects.select_related("organization", "logged_by").prefetch_related("contacts")
+        interactions = Interaction.objects.select_related("organization", "logged_by").prefetch_related("contacts")
+        if not self.request.user.has_perm("partners.view_confidential_notes"):
+            interactions = interactions.defer("confidential_notes")
+        return interactions
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,11 +73,11 @@ class InteractionEdit(InteractionFormMixin, UpdateView):
     success_message = _("Interaction updated.")
 
 
+@permission_required("partners.add_interaction", raise_exception=True)
+@require_safe
 def start_interaction(request):
     """The quick "log an interaction" entry from the navigation bar: pick the
     partner first (works without JavaScript), then the full form."""
-    if not request.user.has_perm("partners.add_interaction"):
-        raise PermissionDenied
     chosen = request.GET.get("organization", "")
     # isascii(): "²".isdigit() is true too, and would not parse as an id.
     if chosen.isascii() and chosen.isdigit() and Organization.objects.filter(pk=chosen).exists():

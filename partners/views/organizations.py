@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from crm.dashboard.queries import partner_panel
 from crm.list_views import FilteredTableView
 
 from ..filters import OrganizationFilter
@@ -36,6 +37,10 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
     template_name = "partners/organization_detail.html"
 
     def get_queryset(self):
+        interactions = Interaction.objects.select_related("logged_by").prefetch_related("contacts")
+        if not self.request.user.has_perm("partners.view_confidential_notes"):
+            # Never fetched, so never decrypted, for someone who may not read them.
+            interactions = interactions.defer("confidential_notes")
         return (
             Organization.objects.with_contact_figures()
             .with_support_figures()
@@ -43,10 +48,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             .prefetch_related(
                 "tags",
                 "contacts",
-                Prefetch(
-                    "interactions",
-                    queryset=Interaction.objects.select_related("logged_by").prefetch_related("contacts"),
-                ),
+                Prefetch("interactions", queryset=interactions),
                 Prefetch(
                     "requests",
                     queryset=SupportRequest.objects.with_delivery_figures().prefetch_related(
@@ -71,6 +73,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             today=timezone.localdate(),
             requests=requests,
             fulfilment=organization.requests.fulfilment_summary(),
+            partner_panel=partner_panel(organization),
         )
         return context
 

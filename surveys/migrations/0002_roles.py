@@ -4,8 +4,9 @@ Program managers build, schedule and send surveys, manage recipients and read
 results. Leadership reads surveys and results only; it never sees the
 recipient lists (email addresses)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from crm import roles
 
 BUILD = ["survey", "question", "schedule", "round", "recipient", "yousaidwedid", "invitation"]
 
@@ -17,15 +18,7 @@ ROLES = {
 
 
 def grant(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="surveys", codename__in=codenames))
+    roles.grant(apps, "surveys", ROLES)
 
 
 def revoke(apps, schema_editor):

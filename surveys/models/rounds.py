@@ -25,6 +25,9 @@ class Schedule(models.Model):
         _("close after (days)"), default=21, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     active = models.BooleanField(_("active"), default=True)
+    # The day of the month rounds open on, so that a schedule on the 31st
+    # comes back to the 31st after February rather than drifting to the 28th.
+    anchor_day = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -36,6 +39,13 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} ({self.get_recurrence_display()})"
+
+    def save(self, *args, **kwargs):
+        # A person setting the next run sets the anchor; the scheduler moving
+        # next_run_at along (with update_fields) keeps it.
+        if kwargs.get("update_fields") is None and self.next_run_at:
+            self.anchor_day = self.next_run_at.day
+        super().save(*args, **kwargs)
 
 
 class RoundQuerySet(models.QuerySet):
@@ -126,6 +136,8 @@ class Invitation(models.Model):
     last_error = models.CharField(max_length=200, blank=True)
     reminder_state = models.CharField(max_length=8, choices=SendState.choices, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
+    # Tries at the current reminder; reset when it goes out.
+    reminder_attempts = models.PositiveSmallIntegerField(default=0)
     reminder_claimed_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     # Only *that* the link was used, never when or which response: the

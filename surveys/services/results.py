@@ -95,7 +95,7 @@ def _one_result(question: Question, people: int, counts: dict[int, int], texts: 
     return result
 
 
-def _unsafe_groups(answers, group_fields: list[str]) -> set[tuple]:
+def unsafe_groups(answers, group_fields: list[str]) -> set[tuple]:
     """Groups (for example a round and a question) whose mean must stay
     hidden: a question in the group was answered by fewer than k people, or
     its distribution has a hidden cell. A mean beside hidden cells, with the
@@ -119,7 +119,7 @@ def trend_by_round(survey: Survey) -> list[dict]:
     when the round's distribution has hidden cells. Two queries."""
     answers = Answer.objects.filter(question__survey=survey, question__kind__in=SCALE_KINDS)
     fields = ["response__round_id", "question_id"]
-    unsafe = _unsafe_groups(answers, fields)
+    unsafe = unsafe_groups(answers, fields)
     rows = answers.values(*fields).annotate(mean=Avg("number"), people=Count("response_id", distinct=True)).order_by()
     return [
         {
@@ -138,7 +138,7 @@ def domain_scores(surveys=None) -> list[dict]:
     if surveys is not None:
         answers = answers.filter(question__survey__in=surveys)
     fields = ["question__survey__audience", "question__domain", "response__round_id"]
-    unsafe = _unsafe_groups(answers, fields)
+    unsafe = unsafe_groups(answers, fields)
     rows = (
         answers.values(*fields)
         .annotate(mean=Avg("number"), people=Count("response_id", distinct=True))
@@ -164,7 +164,7 @@ def mirrored(mirror_keys=None) -> dict[str, dict[str, dict]]:
     if mirror_keys is not None:
         answers = answers.filter(question__mirror_key__in=mirror_keys)
     fields = ["question__mirror_key", "question__survey__audience"]
-    unsafe = _unsafe_groups(answers, fields)
+    unsafe = unsafe_groups(answers, fields)
     rows = (
         answers.values(*fields, "question__kind")
         .annotate(mean=Avg("number"), people=Count("response_id", distinct=True))

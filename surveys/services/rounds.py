@@ -20,11 +20,12 @@ log = logging.getLogger(__name__)
 DEFAULT_CLOSE_AFTER = timedelta(days=21)
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` later; the 31st becomes the month's last day."""
+def add_months(moment: datetime, months: int, day: int | None = None) -> datetime:
+    """The same time `months` later, on `day` (default: the same day); a day
+    past the month's end becomes its last day."""
     month_index = moment.month - 1 + months
     year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
+    day = min(day or moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
 
 
@@ -120,7 +121,7 @@ def _catch_up(schedule: Schedule, now: datetime) -> list[Round]:
     slot = anchor
     while slot <= now:
         slots.append(slot)
-        slot = add_months(anchor, months * len(slots))
+        slot = add_months(anchor, months * len(slots), day=schedule.anchor_day)
     close_after = timedelta(days=schedule.close_after_days)
     opened = []
     for index, due_at in enumerate(slots):

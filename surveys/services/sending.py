@@ -78,7 +78,8 @@ def _handle_error(invitation: Invitation, error: Exception, *, state_field: str)
     transient = isinstance(error, smtplib.SMTPException | OSError | socket.timeout) and not is_permanent(error)
     description = describe(error)
     rows = Invitation.objects.filter(pk=invitation.pk, **{state_field: SendState.SENDING})
-    if transient and invitation.attempts < MAX_ATTEMPTS:
+    attempts = invitation.attempts if state_field == "state" else invitation.reminder_attempts
+    if transient and attempts < MAX_ATTEMPTS:
         # The message did not leave: hand the row back for the retry. A
         # reminder goes back to "waiting", with reminders_sent unchanged.
         back = SendState.PENDING
@@ -127,7 +128,11 @@ def send_reminder(invitation_id: int, number: int) -> str:
             reminders_sent=number - 1,
         )
         .exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN])
-        .update(reminder_state=SendState.SENDING, reminder_claimed_at=timezone.now())
+        .update(
+            reminder_state=SendState.SENDING,
+            reminder_claimed_at=timezone.now(),
+            reminder_attempts=F("reminder_attempts") + 1,
+        )
     )
     if not claimed:
         return "nothing to do"
@@ -142,7 +147,7 @@ def send_reminder(invitation_id: int, number: int) -> str:
     except Exception as error:
         return _handle_error(invitation, error, state_field="reminder_state")
     Invitation.objects.filter(pk=invitation_id, reminder_state=SendState.SENDING).update(
-        reminder_state=SendState.SENT, reminders_sent=number, last_reminded_at=timezone.now()
+        reminder_state=SendState.SENT, reminders_sent=number, reminder_attempts=0, last_reminded_at=timezone.now()
     )
     return "sent"
 

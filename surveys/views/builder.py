@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..filters import SurveyFilter
 from ..forms.builder import QuestionForm, ScheduleForm, SurveyForm, SurveyStatusForm
@@ -78,6 +78,7 @@ def _form_page(request, template: str, context: dict, form) -> HttpResponse:
 
 
 @_perm("view_survey")
+@require_safe
 def survey_list(request: HttpRequest) -> HttpResponse:
     surveys = Survey.objects.annotate(
         question_count=Count("questions", distinct=True),
@@ -104,6 +105,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
 
 
 @_perm("view_survey")
+@require_safe
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, get_object_or_404(Survey, pk=pk))
 

@@ -13,8 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..filters import RecipientFilter
 from ..forms.recipients import RecipientForm, RecipientImportForm
@@ -31,6 +32,7 @@ def _perm(*names: str):
 
 @_perm("view_recipient")
 @never_cache
+@require_safe
 def recipient_list(request: HttpRequest) -> HttpResponse:
     recipient_filter = RecipientFilter(request.GET or None, queryset=Recipient.objects.all())
     valid = not recipient_filter.is_bound or recipient_filter.is_valid()
@@ -116,14 +118,32 @@ def recipient_import(request: HttpRequest) -> HttpResponse:
 
 
 def _import_summary(added: int, checked: importing.Checked) -> str:
-    parts = [_("Added %(count)s people.") % {"count": added}]
-    if checked.added_without_consent:
+    parts = [ngettext("Added %(count)s person.", "Added %(count)s people.", added) % {"count": added}]
+    if n := checked.added_without_consent:
         parts.append(
-            _("%(count)s of them have not agreed to surveys and will not be invited.")
-            % {"count": checked.added_without_consent}
+            ngettext(
+                "%(count)s of them has not agreed to surveys and will not be invited.",
+                "%(count)s of them have not agreed to surveys and will not be invited.",
+                n,
+            )
+            % {"count": n}
         )
-    if checked.skipped:
-        parts.append(_("%(count)s were already on the list and were skipped.") % {"count": checked.skipped})
-    if checked.problems:
-        parts.append(_("%(count)s rows had problems and were not imported.") % {"count": checked.problems})
+    if n := checked.skipped:
+        parts.append(
+            ngettext(
+                "%(count)s was already on the list and was skipped.",
+                "%(count)s were already on the list and were skipped.",
+                n,
+            )
+            % {"count": n}
+        )
+    if n := checked.problems:
+        parts.append(
+            ngettext(
+                "%(count)s row had problems and was not imported.",
+                "%(count)s rows had problems and were not imported.",
+                n,
+            )
+            % {"count": n}
+        )
     return " ".join(parts)

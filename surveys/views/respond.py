@@ -2,15 +2,17 @@
 from another site, English and Spanish. A GET never uses a link up (mail
 scanners open links); only a POST with a valid CSRF token records answers."""
 
+import logging
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from ..emails import loop_items
@@ -20,8 +22,16 @@ from ..services.answering import LinkAlreadyUsed, build_answers, record_response
 from ..tokens import hash_token
 from .public import other_language, pick_language
 
+log = logging.getLogger(__name__)
+
 # Per client address: enough for a person, far too few to guess tokens.
 RATE = "30/m"
+# The rounds answered through a shared link, kept in a signed cookie in the
+# person's browser rather than in a server-side session: a session row's
+# expiry time, written the moment someone answered, could be lined up with
+# the order of the responses.
+ANSWERED_COOKIE = "answered_rounds"
+ANSWERED_SALT = "surveys.shared-link-answered"
 
 
 def public_view(view):
@@ -33,9 +43,14 @@ def public_view(view):
 
     @wraps(view)
     def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if getattr(request, "limited", False):
-            return rate_limited(request)
-        return view(request, *args, **kwargs)
+        response = rate_limited(request) if getattr(request, "limited", False) else view(request, *args, **kwargs)
+        # Django logs every 4xx with its path, and the path holds the private
+        # token: a form error would put a live link in the logs. The status
+        # alone is logged instead.
+        if response.status_code >= 400:
+            log.info("Public survey page answered %s", response.status_code)
+            response._has_been_logged = True
+        return response
 
     limited_view = ratelimit(key="ip", rate=RATE, method=ratelimit.ALL, block=False)(limited_view)
     return login_not_required(never_cache(limited_view))
@@ -118,17 +133,31 @@ def respond_shared(request: HttpRequest, token: str) -> HttpResponse:
     language = pick_language(request, "en")
     if survey_round is None or not survey_round.is_open:
         return link_not_working(request, language)
-    answered = request.session.get("answered_rounds", [])
+    answered = _answered_rounds(request)
     if survey_round.pk in answered:
         with translation.override(language):
             return render(request, "surveys/respond/thanks.html", {"language": language, "again": True})
     response = _survey_page(request, survey_round, language)
     if response.status_code == 302:
-        request.session["answered_rounds"] = [*answered, survey_round.pk]
+        response.set_signed_cookie(
+            ANSWERED_COOKIE,
+            ",".join(str(pk) for pk in [*answered, survey_round.pk][-50:]),
+            salt=ANSWERED_SALT,
+            path=reverse("surveys:respond_shared", args=["x"]).removesuffix("x/"),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
     return response
 
 
+def _answered_rounds(request: HttpRequest) -> list[int]:
+    value = request.get_signed_cookie(ANSWERED_COOKIE, default="", salt=ANSWERED_SALT)
+    return [int(pk) for pk in value.split(",") if pk.isdigit()]
+
+
 @public_view
+@require_safe
 def thanks(request: HttpRequest) -> HttpResponse:
     language = pick_language(request, "en")
     with translation.override(language):

@@ -6,7 +6,9 @@ import csv
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
+from crm.audit import record_export, record_results_view
 from crm.exports import neutralise
 
 from ..choices import Audience, Domain, RoundStatus
@@ -25,6 +27,7 @@ def _selected_rounds(request: HttpRequest, survey: Survey):
 
 
 @permission_required("surveys.view_results", raise_exception=True)
+@require_safe
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     rounds, chosen = _selected_rounds(request, survey)
@@ -54,16 +57,19 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "min_responses": min_responses(),
     }
+    record_results_view(request, f"survey #{survey.pk}" + (f", round #{chosen}" if chosen else ""))
     return render(request, "surveys/results.html", context)
 
 
 @permission_required("surveys.view_results", raise_exception=True)
+@require_safe
 def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The aggregates only, as shown on the page: hidden cells stay hidden."""
     survey = get_object_or_404(Survey, pk=pk)
     rounds, _ = _selected_rounds(request, survey)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}-results.csv"'
+    filename = f"survey-{survey.pk}-results.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(["question", "domain", "respondents", "answer", "count", "share", "mean", "nps"])
     for result in results.question_results(survey, rounds):
@@ -84,10 +90,12 @@ def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
                     "" if result.nps is None else result.nps,
                 ]
             )
+    record_export(request, filename)
     return response
 
 
 @permission_required("surveys.view_results", raise_exception=True)
+@require_safe
 def mirrored_questions(request: HttpRequest) -> HttpResponse:
     """The same question asked of participants, partners and staff, side by side."""
     table = results.mirrored()
@@ -105,4 +113,5 @@ def mirrored_questions(request: HttpRequest) -> HttpResponse:
         for key, by_audience in sorted(table.items())
     ]
     context = {"rows": rows, "audiences": Audience.choices, "min_responses": min_responses()}
+    record_results_view(request, "mirrored questions (all surveys)")
     return render(request, "surveys/mirrored.html", context)

@@ -5,14 +5,16 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from ..choices import SendState, SurveyStatus
+from ..choices import RoundStatus, SendState, SurveyStatus
 from ..forms.rounds import LoopItemForm
 from ..models import Invitation, Round, Survey
 from ..services import sending
@@ -24,21 +26,26 @@ def _round_with_counts(pk: int) -> Round:
     return get_object_or_404(Round.objects.with_counts().select_related("survey"), pk=pk)
 
 
-@require_POST
 @permission_required("surveys.add_round", raise_exception=True)
+@require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = get_object_or_404(Survey, pk=pk)
-    if survey.status != SurveyStatus.ACTIVE:
-        messages.error(request, _("Activate the survey before opening a round."))
-        return redirect(survey.get_absolute_url(), status=303)
-    new_round = open_round(survey)
+    """Opens a round by hand. Not while another is open: a double click, or
+    a second manager at the same moment, would email everyone twice."""
+    with transaction.atomic():
+        # The survey row is the lock that makes the check and the insert one step.
+        survey = get_object_or_404(Survey.objects.select_for_update(), pk=pk)
+        if survey.status != SurveyStatus.ACTIVE:
+            messages.error(request, _("Activate the survey before opening a round."))
+            return redirect(survey.get_absolute_url())
+        if survey.rounds.filter(status=RoundStatus.OPEN, closes_at__gt=timezone.now()).exists():
+            messages.error(request, _("A round of this survey is already open. Everyone in it has their link."))
+            return redirect(survey.get_absolute_url())
+        new_round = open_round(survey)
     messages.success(request, _("Round opened. Invitations are going out now."))
     return redirect(new_round.get_absolute_url())
 
 
-@permission_required("surveys.view_round", raise_exception=True)
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    survey_round = _round_with_counts(pk)
+def _round_page(request: HttpRequest, survey_round: Round, *, loop_form=None, status: int = 200) -> HttpResponse:
     problems = []
     if request.user.has_perm("surveys.change_invitation"):
         problems = list(
@@ -46,33 +53,42 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .only("id", "state", "last_error", "attempts")
             .order_by("state", "id")
         )
+    if loop_form is None and request.user.has_perm("surveys.add_yousaidwedid"):
+        loop_form = LoopItemForm()
     context = {
         "round": survey_round,
         "survey": survey_round.survey,
         "problems": problems,
         "loop_items": survey_round.you_said_we_did.all(),
-        "loop_form": LoopItemForm() if request.user.has_perm("surveys.add_yousaidwedid") else None,
+        "loop_form": loop_form,
     }
-    return render(request, "surveys/round_detail.html", context)
+    return render(request, "surveys/round_detail.html", context, status=status)
 
 
 @permission_required("surveys.view_round", raise_exception=True)
+@require_safe
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _round_page(request, _round_with_counts(pk))
+
+
+@permission_required("surveys.view_round", raise_exception=True)
+@require_safe
 def round_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar alone, polled by htmx while the round is going out."""
     return render(request, "surveys/_round_progress.html", {"round": _round_with_counts(pk)})
 
 
-@require_POST
 @permission_required("surveys.change_invitation", raise_exception=True)
+@require_POST
 def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager's decision about invitations whose sending is unknown or failed."""
-    survey_round = get_object_or_404(Round, pk=pk)
+    survey_round = _round_with_counts(pk)
     ids = [int(i) for i in request.POST.getlist("invitation") if i.isdigit()]
     ids = list(Invitation.objects.filter(round=survey_round, pk__in=ids).values_list("pk", flat=True))
     action = request.POST.get("action")
     if not ids or action not in ("resend", "mark_sent"):
         messages.error(request, _("Choose at least one invitation and what to do with it."))
-        return redirect(survey_round.get_absolute_url(), status=303)
+        return _round_page(request, survey_round, status=400)
     if action == "resend":
         from ..tasks import send_invitation
 
@@ -87,6 +103,7 @@ def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("surveys.view_round", raise_exception=True)
+@require_safe
 def round_poster(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable poster with the round's shared link and its QR code, for
     people who gave no email address. Anonymous surveys only."""
@@ -97,8 +114,8 @@ def round_poster(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/round_poster.html", context)
 
 
-@require_POST
 @permission_required("surveys.add_yousaidwedid", raise_exception=True)
+@require_POST
 def loop_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = _round_with_counts(pk)
     form = LoopItemForm(request.POST)
@@ -107,11 +124,4 @@ def loop_item_create(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Added. It will appear in the next round's invitation and intro page."))
         return redirect(survey_round.get_absolute_url() + "#loop")
-    context = {
-        "round": survey_round,
-        "survey": survey_round.survey,
-        "problems": [],
-        "loop_items": survey_round.you_said_we_did.all(),
-        "loop_form": form,
-    }
-    return render(request, "surveys/round_detail.html", context, status=400)
+    return _round_page(request, survey_round, loop_form=form, status=400)

@@ -134,6 +134,19 @@ def test_program_manager_edit_form_shows_notes_but_leadership_gets_no_form(manag
     assert SECRET not in refused.content.decode()
 
 
+def test_pages_for_leadership_never_even_decrypt_notes(leader_client, manager_client, sample_rows, monkeypatch):
+    decrypted = []
+    monkeypatch.setattr("crm.encrypted_fields.decrypt", lambda stored: decrypted.append(stored) or "plain")
+    pages = [LIST, detail_url(sample_rows.interaction), sample_rows.organization.get_absolute_url(), reverse("home")]
+
+    for page in pages:
+        assert leader_client.get(page).status_code == 200
+    assert decrypted == []
+
+    manager_client.get(detail_url(sample_rows.interaction))
+    assert len(decrypted) == 1
+
+
 # Logging and editing
 
 

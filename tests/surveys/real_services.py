@@ -1,6 +1,7 @@
 """Helpers for the `services` tests: a local SMTP sink, a real Celery worker
 process on the machine's Redis, and a publisher that talks to that Redis."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -150,3 +151,19 @@ def wait_for(predicate, timeout: float, interval: float = 0.2):
         time.sleep(interval)
         value = predicate()
     return value
+
+
+@contextlib.contextmanager
+def web_process_publishes_to(queue: str):
+    """Makes this (test) process queue tasks on Redis, on `queue`, as the web
+    server does in production, then puts the eager test settings back."""
+    from crm.celery import app
+
+    keys = ("task_always_eager", "broker_url", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue)
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        app.pool.force_close_all()

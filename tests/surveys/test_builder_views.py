@@ -11,7 +11,6 @@ from tests.factories import QuestionFactory, RoundFactory, ScheduleFactory, Surv
 
 pytestmark = pytest.mark.django_db
 
-KINDS_WITH_CHOICES = {"single_choice": "Every week | Cada semana\nEvery month | Cada mes"}
 ALL_KINDS = ["agreement", "likelihood", "yes_no", "single_choice", "multiple_choice", "short_text", "long_text"]
 
 
@@ -216,11 +215,20 @@ def test_anonymous_cannot_change_once_people_answered(manager_client, active):
     assert (active.title, active.anonymous) == ("Renamed", True)
 
 
-def test_anonymous_can_change_before_anyone_answered(manager_client, draft):
-    manager_client.post(url("survey_edit", draft.pk), survey_data(anonymous=None))
+def test_anonymous_and_audience_can_change_before_the_survey_is_used(manager_client, draft):
+    manager_client.post(url("survey_edit", draft.pk), survey_data(anonymous=None, audience="staff"))
 
     draft.refresh_from_db()
-    assert draft.anonymous is False
+    assert (draft.anonymous, draft.audience) == (False, "staff")
+
+
+def test_audience_cannot_change_once_sent(manager_client, active):
+    RoundFactory(survey=active)
+
+    manager_client.post(url("survey_edit", active.pk), survey_data(audience="staff"))
+
+    active.refresh_from_db()
+    assert active.audience == "participants"
 
 
 # Status

@@ -170,7 +170,7 @@ def test_step_two_imports_the_valid_rows_in_one_go(manager_client, existing):
     existing.refresh_from_db()
     assert existing.consent is False  # skipped, not updated
     message = str(list(response.wsgi_request._messages)[0])
-    assert message.startswith("Added 2 people. 1 of them have not agreed")
+    assert message.startswith("Added 2 people. 1 of them has not agreed")
 
 
 def test_the_same_file_imports_nothing_twice(manager_client, existing):

@@ -129,7 +129,8 @@ def test_a_required_question_left_empty_is_refused_and_the_rest_kept(client, sur
     assert "Please answer this question." in html
     assert 'value="Kindness"' in html
     assert re.search(r'value="4"[^>]*checked', html)
-    assert page.context["form"]["q%d" % survey.questions.get(position=2).pk].value() == ["0", "2"]
+    several = survey.questions.get(position=2)
+    assert page.context["form"][f"q{several.pk}"].value() == ["0", "2"]
     assert nothing_recorded(invitation)
 
 
@@ -247,7 +248,7 @@ def test_a_stale_invitation_cannot_record_twice(survey, invited):
     assert Response.objects.count() == 1
 
 
-def test_too_many_requests_from_one_address_get_429_while_others_pass(invited):
+def test_too_many_requests_from_one_address_get_429_while_others_pass(invited, frozen_clock):
     _, raw = invited
     client = Client()
     codes = [client.get(link(raw), REMOTE_ADDR="10.0.0.1").status_code for _ in range(30)]
@@ -273,3 +274,12 @@ def test_the_intro_says_who_sees_answers_and_how_long_it_takes(client, survey, i
     html = client.get(link(raw)).content.decode()
     assert "You can skip any question." in html
     assert "needs an answer" not in html
+
+
+def test_the_private_token_stays_out_of_the_logs(client, survey, invited, caplog):
+    _, raw = invited
+    caplog.set_level("DEBUG")
+    assert client.post(link(raw), {"language": "en"}).status_code == 400
+    assert client.get(link(new_token()[0])).status_code == 404
+    assert caplog.records  # something was logged: the status
+    assert not any(raw in record.getMessage() or "/s/" in record.getMessage() for record in caplog.records)

@@ -21,9 +21,11 @@ pytestmark = pytest.mark.django_db
 
 def record(survey_round, question, values):
     for value in values:
-        answers = [Answer(question=question, text=value)] if isinstance(value, str) else [
-            Answer(question=question, number=value)
-        ]
+        answers = (
+            [Answer(question=question, text=value)]
+            if isinstance(value, str)
+            else [Answer(question=question, number=value)]
+        )
         record_response(survey_round, answers, language="en")
 
 

@@ -47,6 +47,19 @@ def test_a_manager_opens_a_round_and_the_invitations_go_out(manager_client, surv
     assert "Round opened." in " ".join(messages_of(opened))
 
 
+def test_a_second_click_does_not_email_everyone_again(manager_client, survey, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(url("round_open", survey.pk))
+        again = manager_client.post(url("round_open", survey.pk))
+    assert "A round of this survey is already open." in " ".join(messages_of(again))
+    assert Round.objects.count() == 1
+    assert len(mail.outbox) == 3
+
+    Round.objects.update(closes_at=timezone.now() - datetime.timedelta(seconds=1))
+    manager_client.post(url("round_open", survey.pk))
+    assert Round.objects.count() == 2  # once the first has closed, a new one may open
+
+
 @pytest.mark.parametrize("who", ["leader_client", "outsider_client"])
 def test_others_cannot_open_a_round(request, survey, who):
     client = request.getfixturevalue(who)
@@ -64,7 +77,7 @@ def test_a_survey_that_is_not_active_opens_no_round(manager_client, survey, stat
     survey.status = status
     survey.save()
     refused = manager_client.post(url("round_open", survey.pk))
-    assert refused.status_code == 303
+    assert refused.status_code == 302
     assert refused["Location"] == survey.get_absolute_url()
     assert "Activate the survey before opening a round." in messages_of(refused)
     assert not Round.objects.exists() and not Invitation.objects.exists()
@@ -136,7 +149,8 @@ def test_a_decision_needs_invitations_of_this_round_and_an_action(manager_client
         {"invitation": ["x"], "action": "resend"},
     ):
         refused = manager_client.post(url("round_unknown", busy_round.pk), data)
-        assert refused.status_code == 303
+        assert refused.status_code == 400
+        assert "Choose at least one invitation and what to do with it." in refused.content.decode()
     manager_client.post(url("round_unknown", busy_round.pk), {"invitation": [elsewhere.pk], "action": "mark_sent"})
     assert Invitation.objects.filter(state="unknown").count() == 2
 
@@ -170,7 +184,8 @@ LOOP = {"you_said": "Evenings are hard to reach", "you_said_es": "", "we_did": "
 
 
 def test_a_loop_item_reaches_the_next_invitation_and_intro(manager_client, survey, django_capture_on_commit_callbacks):
-    first = RoundFactory(survey=survey, opened_at=timezone.now() - datetime.timedelta(days=90))
+    long_ago = timezone.now() - datetime.timedelta(days=90)
+    first = RoundFactory(survey=survey, opened_at=long_ago, closes_at=long_ago + datetime.timedelta(days=21))
     added = manager_client.post(url("loop_item_create", first.pk), LOOP)
     assert added.status_code == 302
     assert added["Location"].endswith("#loop")

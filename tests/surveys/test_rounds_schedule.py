@@ -129,7 +129,7 @@ def test_add_months_clamps_to_the_end_of_the_month(start, months, expected):
 
 
 def test_catching_up_through_february_keeps_the_31st(monthly):
-    Schedule.objects.filter(pk=monthly.pk).update(next_run_at=at(2025, 1, 31, 9))
+    Schedule.objects.filter(pk=monthly.pk).update(next_run_at=at(2025, 1, 31, 9), anchor_day=31)
     with time_machine.travel(at(2025, 3, 31, 10), tick=False):
         (new_round,) = rounds.open_due_rounds()
     assert new_round.due_at == at(2025, 3, 31, 9)
@@ -203,3 +203,17 @@ def test_sending_is_queued_after_commit_with_the_round_id_only(monthly, django_c
         for callback in callbacks:
             callback()
     delay.assert_called_once_with(new_round.pk)
+
+
+def test_a_monthly_schedule_on_the_31st_comes_back_to_the_31st_tick_by_tick(monthly):
+    monthly.next_run_at = at(2025, 1, 31, 9)
+    monthly.save()  # a person set it: the anchor is the 31st
+    for now, expected_next in [
+        (at(2025, 1, 31, 10), at(2025, 2, 28, 9)),
+        (at(2025, 2, 28, 10), at(2025, 3, 31, 9)),
+        (at(2025, 3, 31, 10), at(2025, 4, 30, 9)),
+    ]:
+        with time_machine.travel(now, tick=False):
+            rounds.open_due_rounds()
+            rounds.close_due_rounds(now + datetime.timedelta(days=40))
+        assert Schedule.objects.get().next_run_at == expected_next

@@ -76,7 +76,10 @@ def test_a_task_delivered_again_after_success_sends_nothing(invitation):
 
 
 def test_a_transient_error_hands_the_row_back_for_a_retry(invitation):
-    with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")), pytest.raises(sending.TransientSendError):
+    with (
+        mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")),
+        pytest.raises(sending.TransientSendError),
+    ):
         sending.send_invitation(invitation.pk)
     row = state(invitation)
     assert (row.state, row.attempts) == (SendState.PENDING, 1)
@@ -153,7 +156,11 @@ def test_the_sweeper_requeues_invitations_nobody_picked_up(invitation, settings)
     invitation.round.save()
     with mock.patch("surveys.tasks.send_invitation.delay") as delay:
         assert tasks.sweep_sending() == {"unknown": 0, "requeued": 1}
+        # Queued again: the next sweep waits a whole lease before doing it again.
+        assert tasks.sweep_sending() == {"unknown": 0, "requeued": 0}
     delay.assert_called_once_with(invitation.pk)
+    assert state(invitation).state == SendState.PENDING
+    assert sending.send_invitation(invitation.pk) == "sent"
 
 
 def test_a_send_slower_than_its_lease_ends_sent(invitation):

@@ -13,7 +13,7 @@ from surveys.choices import Audience, SurveyStatus
 from surveys.models import Invitation, InvitationToken, Recipient, Response, Round, Survey
 from surveys.tokens import new_token
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SUBMISSIONS = 50
 

@@ -21,7 +21,7 @@ from surveys.services import sending
 
 from .real_services import ROOT, SmtpSink, Worker, new_queue, publisher, require_real_services, wait_for
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 INVITATIONS = 200
 KILLS = 5

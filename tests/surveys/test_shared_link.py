@@ -4,6 +4,7 @@ email address. Counted apart, one response per browser session."""
 import datetime
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +70,17 @@ def test_one_response_per_browser_session(client, shared_round):
     assert Response.objects.count() == 2
 
 
+def test_what_was_answered_stays_in_the_browser_not_on_the_server(client, shared_round):
+    posted = answer(client, shared_round)
+    cookie = posted.cookies["answered_rounds"]
+    assert cookie["path"] == "/s/shared/"
+    assert cookie["httponly"]
+    assert not Session.objects.exists()  # no row whose time could be lined up with a response
+
+    client.cookies["answered_rounds"] = str(shared_round.pk)  # unsigned: ignored
+    assert answer(client, shared_round).status_code == 302
+
+
 def test_answering_one_round_does_not_block_the_next(client, survey, shared_round):
     answer(client, shared_round)
     later = open_round(survey, now=timezone.now() + datetime.timedelta(seconds=1))
@@ -112,7 +124,7 @@ def test_a_wrong_token_gets_the_same_page(client, shared_round):
     assert wrong.content == unstored.content
 
 
-def test_the_shared_link_is_rate_limited_per_address(shared_round):
+def test_the_shared_link_is_rate_limited_per_address(shared_round, frozen_clock):
     client = Client()
     for _ in range(30):
         assert client.get(shared_link(shared_round), REMOTE_ADDR="10.1.1.1").status_code == 200

@@ -286,6 +286,29 @@ UNREQUESTED_DELIVERIES = [
 # fmt: on
 
 
+STAGE_PATH = [
+    Stage.IDENTIFIED,
+    Stage.FIRST_CONTACT,
+    Stage.BUILDING_TRUST,
+    Stage.COLLABORATING,
+    Stage.FORMAL_PARTNERSHIP,
+]
+
+
+def backdate_stage_history(org: Organization, today: datetime.date) -> None:
+    """Gives the partner a believable path through the stages over the last
+    six months, in its change history, so the dashboard's month-by-month
+    figures have something to show."""
+    final = org.stage
+    steps = STAGE_PATH[: STAGE_PATH.index(final) + 1] if final in STAGE_PATH else [*STAGE_PATH[:3], final]
+    start = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=180), datetime.time(9)))
+    org.history.all().update(history_date=start, stage=steps[0])
+    for number, stage in enumerate(steps[1:], start=1):
+        org.stage = stage
+        org._history_date = start + datetime.timedelta(days=number * 150 // len(steps))
+        org.save(update_fields=["stage"])
+
+
 def ensure_demo_users() -> dict[str, AbstractBaseUser]:
     """Create or update the demo users, reset their passwords and roles."""
     User = get_user_model()
@@ -418,6 +441,7 @@ class Command(BaseCommand):
             if not created:
                 continue
             new_orgs[org.name] = org
+            backdate_stage_history(org, today)
             org.tags.set([tags[name] for name in spec.tags])
             contacts = create_contacts(org, spec.contacts)
             contact_count += len(contacts)

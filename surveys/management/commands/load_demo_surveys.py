@@ -13,9 +13,10 @@ from django.utils import timezone
 from surveys.choices import Audience, QuestionKind, Recurrence, RoundStatus, SurveyStatus
 from surveys.models import Answer, Invitation, Recipient, Response, Round, Schedule, Survey, YouSaidWeDid
 from surveys.models.recipients import email_digest
+from surveys.services.rounds import eligible_recipients
 
 SEED = 5
-PAST_RESPONSES = {Audience.PARTICIPANTS: 14, Audience.PARTNERS: 9, Audience.STAFF: 3}
+PAST_RESPONSES = {Audience.PARTICIPANTS: 40, Audience.PARTNERS: 24, Audience.STAFF: 3}
 LOOP = {
     Audience.PARTICIPANTS: (
         "The drop-in hours ended too early for people who work at night.",
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         if not surveys:
             self.stdout.write("No active surveys: nothing to do.")
             return
-        added = self._recipients(Audience.PARTICIPANTS, 24) + self._recipients(Audience.STAFF, 10)
+        added = self._recipients(Audience.PARTICIPANTS, 48) + self._recipients(Audience.STAFF, 10)
         now = timezone.now()
         for offset, (audience, survey) in enumerate(sorted(surveys.items())):
             Schedule.objects.get_or_create(
@@ -76,14 +77,15 @@ class Command(BaseCommand):
         past = Round.objects.create(
             survey=survey, opened_at=opened, closes_at=closed, closed_at=closed, status=RoundStatus.CLOSED
         )
-        invited = list(Recipient.objects.filter(audience=survey.audience, consent=True)[: max(responses + 4, 8)])
-        if survey.audience != Audience.PARTNERS:
-            Invitation.objects.bulk_create(
-                [
-                    Invitation(round=past, recipient=r, state="sent", sent_at=opened, responded=i < responses)
-                    for i, r in enumerate(invited)
-                ]
-            )
+        people = eligible_recipients(survey)[: responses + 6]
+        field = "contact" if survey.audience == Audience.PARTNERS else "recipient"
+        Invitation.objects.bulk_create(
+            [
+                Invitation(round=past, state="sent", sent_at=opened, responded=i < responses, **{field: person})
+                for i, person in enumerate(people)
+            ]
+        )
+        responses = min(responses, len(people))
         questions = list(survey.questions.all())
         for _ in range(responses):
             response = Response.objects.create(round=past, submitted_on=(opened + timedelta(days=3)).date())
@@ -96,13 +98,13 @@ class Command(BaseCommand):
 
 
 def _answers(question, response, rng: random.Random) -> list[Answer]:
-    if rng.random() < 0.1:  # people skip questions
+    if rng.random() < 0.05:  # people skip questions
         return []
     kind = question.kind
     if kind == QuestionKind.AGREEMENT:
-        return [Answer(response=response, question=question, number=rng.choice([3, 4, 4, 5, 5, 2]))]
+        return [Answer(response=response, question=question, number=rng.choice([3, 4, 4, 4, 5, 5, 5]))]
     if kind == QuestionKind.LIKELIHOOD:
-        return [Answer(response=response, question=question, number=rng.choice([6, 7, 8, 9, 9, 10, 10]))]
+        return [Answer(response=response, question=question, number=rng.choice([8, 9, 9, 10, 10, 10]))]
     if kind == QuestionKind.YES_NO:
         return [Answer(response=response, question=question, number=rng.choice([1, 1, 1, 0]))]
     if kind == QuestionKind.SINGLE_CHOICE:

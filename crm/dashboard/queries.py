@@ -1,0 +1,313 @@
+"""Relationship and support figures for the dashboard and the partner page,
+computed in the database.
+
+Every function runs a fixed number of queries (said in its docstring),
+whatever the number of partners, interactions, requests or deliveries. None of
+them reads Interaction.confidential_notes: interactions are only counted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import Count, F, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce, Lead, RowNumber, TruncMonth
+from django.utils import timezone
+
+from crm.db_functions import DaysBetween
+from partners.choices import NO_CLOCK_STAGES, InteractionKind, Stage, SupportCategory
+from partners.models import Interaction, Organization, SupportDelivery, SupportRequest
+from partners.querysets import ZERO
+
+from . import survey_queries
+
+OrganizationHistory = Organization.history.model
+ACTIVE_STAGES = [stage for stage in Stage if stage not in NO_CLOCK_STAGES]
+# (key, first day, last day or None for "and over"), in days since the request was made.
+AGE_BANDS = [("0_7", 0, 7), ("8_30", 8, 30), ("31_90", 31, 90), ("over_90", 91, None)]
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day`, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are about: a period (both ends included), and either
+    every partner, the partners of one kind, or one partner."""
+
+    start: datetime.date
+    end: datetime.date
+    kind: str = ""
+    organization: Organization | None = None
+
+    def partners(self, path: str = "organization") -> Q:
+        """Rows that belong to the partners in scope, through the foreign key `path`."""
+        if self.organization is not None:
+            return Q(**{path: self.organization.pk})
+        return Q(**{f"{path}__kind": self.kind}) if self.kind else Q()
+
+    def organizations(self) -> Q:
+        if self.organization is not None:
+            return Q(pk=self.organization.pk)
+        return Q(kind=self.kind) if self.kind else Q()
+
+    @property
+    def months(self) -> list[datetime.date]:
+        """The first day of each month the period touches."""
+        months, month = [], first_of_month(self.start)
+        while month <= self.end:
+            months.append(month)
+            month = next_month(month)
+        return months
+
+    def month_end(self, month: datetime.date) -> datetime.date:
+        """The last day of `month` inside the period."""
+        return min(next_month(month) - datetime.timedelta(days=1), self.end)
+
+    @property
+    def opened_between(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as [start, end) moments, for datetime columns."""
+        return start_of_day(self.start), start_of_day(self.end + datetime.timedelta(days=1))
+
+
+def _per_month(rows, months: list[datetime.date], keys: list[str], key_field: str) -> list[dict]:
+    """Spreads grouped (month, key, n) rows over every month of the period, zeros included."""
+    table = {month: dict.fromkeys(keys, 0) for month in months}
+    for row in rows:
+        month = row["month"]
+        if month in table and row[key_field] in table[month]:
+            table[month][row[key_field]] = row["n"]
+    return [{"month": month, **counts, "total": sum(counts.values())} for month, counts in table.items()]
+
+
+# --- relationships -------------------------------------------------------------
+
+
+def stages_now(scope: Scope) -> dict[str, int]:
+    """Partners in each stage today, how many are active (in a stage with a
+    keep-in-touch clock) and the total. One query."""
+    counts = {stage.value: Count("pk", filter=Q(stage=stage)) for stage in Stage}
+    return Organization.objects.filter(scope.organizations()).aggregate(
+        **counts, active=Count("pk", filter=Q(stage__in=ACTIVE_STAGES)), total=Count("pk")
+    )
+
+
+def stages_by_month(scope: Scope) -> list[dict]:
+    """Partners in each stage at the end of each month, read from the audit
+    history. One query: each history row is valid from its history_date until
+    the next row of the same partner (a LEAD window), and one conditional
+    count per (month, stage) counts the rows valid at that month's end.
+    A partner deleted before a month end (history_type "-") is not counted."""
+    months = scope.months
+    moments = [start_of_day(scope.month_end(month) + datetime.timedelta(days=1)) for month in months]
+    history = OrganizationHistory.objects.filter(history_date__lt=moments[-1])
+    if scope.organization is not None:
+        history = history.filter(id=scope.organization.pk)
+    history = history.annotate(
+        valid_until=Window(
+            Lead("history_date"), partition_by=[F("id")], order_by=[F("history_date").asc(), F("history_id").asc()]
+        )
+    )
+    # The kind a partner had at that month end, so the window above sees every row.
+    kind = Q(kind=scope.kind) if scope.kind and scope.organization is None else Q()
+    counts = {}
+    for index, moment in enumerate(moments):
+        valid = Q(history_date__lt=moment) & (Q(valid_until__isnull=True) | Q(valid_until__gte=moment))
+        valid &= ~Q(history_type="-") & kind
+        for stage in Stage:
+            counts[f"m{index}_{stage.value}"] = Count("history_id", filter=valid & Q(stage=stage))
+    totals = history.order_by().aggregate(**counts)
+    return [
+        {"month": month, **{stage: totals[f"m{index}_{stage}"] for stage in Stage.values}}
+        | {"total": sum(totals[f"m{index}_{stage}"] for stage in Stage.values)}
+        for index, month in enumerate(months)
+    ]
+
+
+def partners_past_cadence(scope: Scope, today: datetime.date) -> list[Organization]:
+    """Partners in a relationship whose keep-in-touch clock has run out today,
+    longest silence first. One query."""
+    return list(
+        Organization.objects.filter(scope.organizations())
+        .only("id", "name", "stage", "keep_in_touch_days", "created_at")
+        .past_cadence(today)
+        .order_by(F("last_contact").asc(nulls_first=True), "name")
+    )
+
+
+def interactions_by_month(scope: Scope) -> list[dict]:
+    """Interactions per month of the period, by kind, with a total. One query."""
+    rows = (
+        Interaction.objects.filter(scope.partners(), happened_on__range=(scope.start, scope.end))
+        .annotate(month=TruncMonth("happened_on"))
+        .values("month", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _per_month(rows, scope.months, InteractionKind.values, "kind")
+
+
+# --- support ---------------------------------------------------------------------
+
+
+def _requests(scope: Scope):
+    return SupportRequest.objects.filter(scope.partners(), asked_on__range=(scope.start, scope.end))
+
+
+def _deliveries(scope: Scope):
+    return SupportDelivery.objects.filter(scope.partners(), delivered_on__range=(scope.start, scope.end))
+
+
+def support_by_month(scope: Scope) -> list[dict]:
+    """Requests made and deliveries given in each month. Two queries."""
+    requests = _requests(scope).annotate(month=TruncMonth("asked_on")).values("month").annotate(n=Count("pk"))
+    deliveries = _deliveries(scope).annotate(month=TruncMonth("delivered_on")).values("month").annotate(n=Count("pk"))
+    asked = {row["month"]: row["n"] for row in requests.order_by()}
+    given = {row["month"]: row["n"] for row in deliveries.order_by()}
+    return [{"month": m, "requests": asked.get(m, 0), "deliveries": given.get(m, 0)} for m in scope.months]
+
+
+def support_by_category(scope: Scope) -> list[dict]:
+    """Per support category: requests made, deliveries given, deliveries nobody
+    asked for, money and staff hours delivered. Two queries."""
+    asked = dict(_requests(scope).values("category").annotate(n=Count("pk")).order_by().values_list("category", "n"))
+    given = {
+        row["category"]: row
+        for row in _deliveries(scope)
+        .values("category")
+        .annotate(
+            n=Count("pk"),
+            unrequested=Count("pk", filter=Q(request__isnull=True)),
+            money=Sum("money"),
+            hours=Sum("hours"),
+        )
+        .order_by()
+    }
+    rows = []
+    for category in SupportCategory.values:
+        delivered = given.get(category, {})
+        rows.append(
+            {
+                "category": category,
+                "requests": asked.get(category, 0),
+                "deliveries": delivered.get("n", 0),
+                "unrequested": delivered.get("unrequested", 0),
+                "money": delivered.get("money") or Decimal("0"),
+                "hours": delivered.get("hours") or Decimal("0"),
+            }
+        )
+    return rows
+
+
+def delivery_totals(scope: Scope) -> dict:
+    """Deliveries in the period, how many nobody asked for and their share
+    (lower is better: support should follow what partners ask for), money and
+    staff hours. One query."""
+    totals = _deliveries(scope).aggregate(
+        deliveries=Count("pk"),
+        unrequested=Count("pk", filter=Q(request__isnull=True)),
+        money=Coalesce(Sum("money"), ZERO),
+        hours=Coalesce(Sum("hours"), ZERO),
+    )
+    deliveries = totals["deliveries"]
+    totals["unrequested_share"] = totals["unrequested"] / deliveries if deliveries else None
+    return totals
+
+
+def fulfilment(scope: Scope) -> dict:
+    """Requests made in the period by outcome, and the fulfilment rate
+    (SupportRequestQuerySet.fulfilment_summary). One query."""
+    return _requests(scope).fulfilment_summary()
+
+
+def median_days_to_first_delivery(scope: Scope) -> dict:
+    """Median days from request to first delivery, over the requests made in
+    the period that have had a delivery. One query, on SQLite and PostgreSQL
+    alike: number the requests by days (a ROW_NUMBER window) beside their count
+    (a COUNT window), keep the one or two in the middle, average them here."""
+    measured = _requests(scope).with_delivery_figures().filter(first_delivery_on__isnull=False)
+    ranked = measured.annotate(
+        position=Window(RowNumber(), order_by=[F("days_to_first_delivery").asc(), F("pk").asc()]),
+        measured=Window(Count("pk")),
+    )
+    # Integer division: the middle row when the count is odd, the two middle rows when it is even.
+    middle = ranked.filter(position__gte=(F("measured") + 1) / 2, position__lte=(F("measured") + 2) / 2)
+    rows = list(middle.order_by().values_list("days_to_first_delivery", "measured"))
+    if not rows:
+        return {"median": None, "measured": 0}
+    return {"median": sum(days for days, _ in rows) / len(rows), "measured": rows[0][1]}
+
+
+def open_requests_by_age(scope: Scope, today: datetime.date) -> dict[str, int]:
+    """Requests still outstanding today, made on or before the period's end,
+    by how many days they have been open: 0–7, 8–30, 31–90, over 90. The start
+    of the period does not apply: the oldest open requests matter most. One query."""
+    days_open = DaysBetween(F("asked_on"), Value(today))
+    requests = (
+        SupportRequest.objects.outstanding()
+        .filter(scope.partners(), asked_on__lte=scope.end)
+        .annotate(days_open=days_open)
+        .order_by()
+    )
+    bands = {}
+    for key, low, high in AGE_BANDS:
+        in_band = Q(days_open__gte=low) if high is None else Q(days_open__gte=low, days_open__lte=high)
+        bands[key] = Count("pk", filter=in_band)
+    return requests.aggregate(**bands, total=Count("pk"))
+
+
+# --- all of it, lazily -----------------------------------------------------------
+
+
+class DashboardData:
+    """Every figure of the dashboard, each computed on first use. The page
+    uses them all; a CSV export only the one it needs."""
+
+    def __init__(self, scope: Scope, today: datetime.date | None = None, surveys: bool = True):
+        self.scope = scope
+        self.today = today or timezone.localdate()
+        self.surveys = surveys  # False: the user may not see survey results
+
+    # Each lambda calls the module-level function of the same name: a lambda
+    # in a class body sees the module's names, not the class attributes.
+    stages_now = cached_property(lambda self: stages_now(self.scope))
+    stages_by_month = cached_property(lambda self: stages_by_month(self.scope))
+    past_cadence = cached_property(lambda self: partners_past_cadence(self.scope, self.today))
+    interactions_by_month = cached_property(lambda self: interactions_by_month(self.scope))
+    support_by_month = cached_property(lambda self: support_by_month(self.scope))
+    support_by_category = cached_property(lambda self: support_by_category(self.scope))
+    delivery_totals = cached_property(lambda self: delivery_totals(self.scope))
+    fulfilment = cached_property(lambda self: fulfilment(self.scope))
+    median_days = cached_property(lambda self: median_days_to_first_delivery(self.scope))
+    open_requests = cached_property(lambda self: open_requests_by_age(self.scope, self.today))
+    rounds = cached_property(lambda self: survey_queries.rounds_in_period(self.scope))
+    domain_scores = cached_property(lambda self: survey_queries.domain_scores_in_period(self.scope, self.rounds))
+    partner_trend = cached_property(lambda self: survey_queries.partner_likelihood_trend(self.scope))
+    mirrored = cached_property(lambda self: survey_queries.mirrored_in_period(self.scope))
+    survey_totals = cached_property(lambda self: survey_queries.survey_totals(self.scope))
+
+
+def partner_panel(organization: Organization, today: datetime.date | None = None) -> dict:
+    """The relationship and support figures of one partner over the last 12
+    months, ready for templates/crm/dashboard/_partner_panel.html. Eight
+    queries: interactions (1), requests and deliveries per month (2) and per
+    category (2), delivery totals (1), fulfilment (1), median days (1)."""
+    from .figures import partner_panel_figures
+    from .filters import default_period
+
+    start, end = default_period(today or timezone.localdate())
+    scope = Scope(start=start, end=end, organization=organization)
+    return partner_panel_figures(DashboardData(scope, today=today, surveys=False))

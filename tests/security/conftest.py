@@ -1,0 +1,313 @@
+"""What the security tests share: every URL pattern of the project, one
+dataset per test module with a sample row of every model the URLs need, a
+client per role, and a snapshot of the database to prove a refused request
+changed nothing.
+
+The dataset is built once per module inside a transaction that is rolled
+back when the module ends; each test runs in a savepoint inside it (the
+`db` fixture), so what one test changes the next one never sees."""
+
+import datetime
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import LEADERSHIP, PROGRAM_MANAGERS
+
+ROLES = ("anonymous", "respondent", "manager", "leader", "administrator", "no_group")
+METHODS = ("GET", "POST")
+# Letters, digits and dashes only, so that HTML escaping cannot hide it.
+CANARY_NOTE = "CANARY-7c1e-0b5d never phone her at home"
+FAKE_TOKEN = "x" * 43  # well formed, matches nothing
+MISSING_PK = 987_654_321
+RESULTS_DIR = Path(settings.BASE_DIR) / "test-results"
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # "namespace:name", or the route itself for an unnamed pattern
+    route: str  # the pattern as written, e.g. "partners/<int:pk>/edit/"
+    name: str | None
+    callback: object
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith("admin/")
+
+
+def iter_routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
+    """Every URL pattern, walking included URLconfs recursively."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from iter_routes(pattern, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            name = namespace + pattern.name if pattern.name else None
+            yield Route(key=name or route, route=route, name=name, callback=pattern.callback)
+
+
+ALL_ROUTES = sorted(iter_routes(), key=lambda r: r.key)
+
+
+# --- the dataset ---------------------------------------------------------------
+
+
+def build_dataset() -> SimpleNamespace:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from crm.audit import record
+    from crm.models import AuditAction, Digest
+    from surveys.models import InvitationToken, YouSaidWeDid
+    from surveys.tokens import hash_token, new_token, shared_token
+    from tests import factories as f
+
+    manager = f.UserFactory(username="matrix-manager", groups=[PROGRAM_MANAGERS])
+    users = {
+        "manager": manager,
+        "leader": f.UserFactory(username="matrix-leader", groups=[LEADERSHIP]),
+        "administrator": f.UserFactory(username="matrix-admin", is_staff=True, is_superuser=True),
+        "no_group": f.UserFactory(username="matrix-outsider"),
+    }
+    organization = f.OrganizationFactory(name="Matrix partner", relationship_lead=manager)
+    tag = f.TagFactory(name="matrix-tag")
+    organization.tags.add(tag)
+    contact = f.ContactFactory(organization=organization)
+    interaction = f.InteractionFactory(organization=organization, logged_by=manager, confidential_notes=CANARY_NOTE)
+    interaction.contacts.add(contact)
+    support_request = f.SupportRequestFactory(organization=organization)
+    delivery = f.SupportDeliveryFactory(request=support_request, delivered_by=manager)
+
+    survey = f.SurveyFactory(status="active", anonymous=True)
+    question = f.QuestionFactory(survey=survey, kind="agreement", required=True)
+    schedule = f.ScheduleFactory(survey=survey, next_run_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(7))
+    survey_round = f.RoundFactory(survey=survey, schedule=schedule)
+    survey_round.shared_token_hash = hash_token(shared_token(survey_round.pk))
+    survey_round.save(update_fields=["shared_token_hash"])
+    recipient = f.RecipientFactory()
+    invitation = f.InvitationFactory(round=survey_round, recipient=recipient)
+    raw_token, token_hash = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
+    loop_item = YouSaidWeDid.objects.create(round=survey_round, you_said="Evenings.", we_did="Open late.")
+    draft = f.SurveyFactory(status="draft")
+    draft_question = f.QuestionFactory(survey=draft, kind="yes_no")
+
+    axes_row = {"user_agent": "matrix", "ip_address": "192.0.2.9", "username": "someone", "path_info": "/"}
+    return SimpleNamespace(
+        users=users,
+        organization=organization,
+        org=organization,  # short for the table's kwargs column
+        tag=tag,
+        contact=contact,
+        interaction=interaction,
+        request=support_request,
+        delivery=delivery,
+        survey=survey,
+        question=question,
+        schedule=schedule,
+        round=survey_round,
+        recipient=recipient,
+        invitation=invitation,
+        loop_item=loop_item,
+        draft=draft,
+        draft_question=draft_question,
+        invitation_token=raw_token,
+        shared_token=shared_token(survey_round.pk),
+        export_name="key-figures",
+        digest=Digest.objects.create(kind="follow_up", user=manager, period=datetime.date(2024, 1, 1)),
+        audit_event=record(AuditAction.EXPORT, target="matrix.csv"),
+        group=Group.objects.get(name=PROGRAM_MANAGERS),
+        access_attempt=AccessAttempt.objects.create(
+            **axes_row, get_data="", post_data="", http_accept="", failures_since_start=1
+        ),
+        access_log=AccessLog.objects.create(**axes_row, http_accept=""),
+        access_failure_log=AccessFailureLog.objects.create(**axes_row, http_accept=""),
+    )
+
+
+@pytest.fixture(scope="module")
+def dataset(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        data = build_dataset()
+        data.sessions = {}
+        for role, user in data.users.items():
+            client = Client()
+            client.force_login(user)
+            data.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        yield data
+        transaction.set_rollback(True)
+
+
+def client_for(data: SimpleNamespace, role: str, **client_kwargs) -> Client:
+    """A fresh client per request group: a logout in one test cannot sign
+    out the next (the session row is rolled back; the cookie would not be)."""
+    client = Client(**client_kwargs)
+    if role in data.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = data.sessions[role]
+    return client
+
+
+# --- concrete URLs ---------------------------------------------------------------
+
+TOKEN_ATTRIBUTES = {"invitation_token", "shared_token"}
+
+
+def parse_kwargs(spec: str) -> dict[str, str]:
+    """Reads a kwargs cell: `pk=survey` -> {"pk": "survey"}; `-` means none."""
+    return dict(part.split("=", 1) for part in spec.split() if part != "-")
+
+
+def kwargs_for(data: SimpleNamespace, spec: str, role: str, missing: bool = False) -> dict:
+    """Fills a route's kwargs from the dataset. Only the respondent holds the
+    survey tokens; everyone else comes with a well-formed token that matches
+    nothing. `missing` swaps each object for one that does not exist."""
+    kwargs = {}
+    for name, attribute in parse_kwargs(spec).items():
+        if attribute in TOKEN_ATTRIBUTES:
+            kwargs[name] = getattr(data, attribute) if role == "respondent" else FAKE_TOKEN
+        elif missing:
+            kwargs[name] = "no-such-thing" if isinstance(getattr(data, attribute), str) else MISSING_PK
+        else:
+            value = getattr(data, attribute)
+            kwargs[name] = value if isinstance(value, str) else value.pk
+    return kwargs
+
+
+def admin_samples(data: SimpleNamespace) -> dict[str, object]:
+    """A sample object for every model registered in the admin, by
+    "app_model" (the prefix of its admin URL names)."""
+    by_model = {}
+    for value in vars(data).values():
+        for item in value.values() if isinstance(value, dict) else [value]:
+            if hasattr(item, "_meta") and hasattr(item, "pk"):
+                by_model.setdefault(type(item), item)
+    samples = {}
+    for model in admin.site._registry:
+        assert model in by_model, f"add a sample {model.__name__} to build_dataset(): the admin has pages for it"
+        samples[f"{model._meta.app_label}_{model._meta.model_name}"] = by_model[model]
+    return samples
+
+
+ADMIN_NAME = re.compile(r"^admin:(?P<prefix>[a-z]+_[a-z0-9]+)_(?P<view>[a-z_]+)$")
+ADMIN_OBJECT_ROUTE = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<path:object_id>/$")
+
+
+def admin_url(data: SimpleNamespace, route: Route) -> str:
+    """The admin's URLs are built by rule rather than listed one by one: a
+    new ModelAdmin is covered as soon as build_dataset() has a row of it."""
+    samples = admin_samples(data)
+    if route.route == "admin/(?P<url>.*)$":
+        return "/admin/no-such-page/"
+    if match := ADMIN_OBJECT_ROUTE.match(route.route):
+        sample = samples[f"{match['app']}_{match['model']}"]
+        return f"/admin/{match['app']}/{match['model']}/{sample.pk}/"
+    simple = {
+        "admin:app_list": {"app_label": "partners"},
+        "admin:view_on_site": {
+            "content_type_id": ContentType.objects.get_for_model(data.organization).pk,
+            "object_id": data.organization.pk,
+        },
+        "admin:auth_user_password_change": {"id": data.users["no_group"].pk},
+    }
+    if route.key in simple:
+        return reverse(route.key, kwargs=simple[route.key])
+    match = ADMIN_NAME.match(route.key or "")
+    if match and match["prefix"] in samples:
+        sample = samples[match["prefix"]]
+        if match["view"] in ("changelist", "add"):
+            return reverse(route.key)
+        if match["view"] == "simple_history":
+            return reverse(route.key, args=[sample.pk, sample.history.first().history_id])
+        return reverse(route.key, kwargs={"object_id": sample.pk})
+    return reverse(route.key)  # index, login, logout, password_change, jsi18n, autocomplete...
+
+
+# --- proving nothing changed -----------------------------------------------------
+
+WATCHED_APPS = ("partners", "surveys", "crm", "auth")
+# The sample rows whose state a write would change, by dataset attribute.
+WATCHED_FIELDS = {
+    "organization": ["name", "stage", "updated_at"],
+    "contact": ["name_or_alias", "opted_out", "updated_at"],
+    "interaction": ["summary", "confidential_notes", "follow_up_done"],
+    "request": ["status", "description", "updated_at"],
+    "delivery": ["description", "money"],
+    "survey": ["title", "status", "updated_at"],
+    "draft": ["status", "updated_at"],
+    "question": ["text", "position"],
+    "draft_question": ["text", "position"],
+    "schedule": ["next_run_at", "active"],
+    "round": ["status", "closes_at"],
+    "invitation": ["state", "responded"],
+    "recipient": ["email", "opted_out", "consent"],
+}
+USER_FIELDS = ["password", "is_superuser", "is_staff", "is_active"]
+
+
+def _snapshot_sql(data: SimpleNamespace) -> str:
+    quote = connection.ops.quote_name
+    parts = [
+        f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})"  # noqa: S608 - table names from the models
+        for app in WATCHED_APPS
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+    ]
+    watched = [(getattr(data, attribute), fields) for attribute, fields in WATCHED_FIELDS.items()]
+    watched += [(user, USER_FIELDS) for user in data.users.values()]
+    for row, fields in watched:
+        table = quote(row._meta.db_table)
+        for field in fields:
+            column = quote(row._meta.get_field(field).column)
+            parts.append(f"(SELECT {column} FROM {table} WHERE id = {int(row.pk)})")  # noqa: S608 - as above
+    return "SELECT " + ", ".join(parts)
+
+
+def snapshot(data: SimpleNamespace) -> tuple:
+    """Row counts of every model of partners, surveys, crm and auth (m2m
+    tables included), plus the state of the sample rows, in one query."""
+    if not hasattr(data, "snapshot_sql"):
+        data.snapshot_sql = _snapshot_sql(data)
+    with connection.cursor() as cursor:
+        cursor.execute(data.snapshot_sql)
+        return tuple(cursor.fetchone())
+
+
+@pytest.fixture
+def baseline(dataset) -> tuple:
+    """The state every request of a test starts from: each runs in a
+    savepoint that is rolled back, so one snapshot per test is enough."""
+    return snapshot(dataset)
+
+
+# --- figures ---------------------------------------------------------------------
+
+FIGURES = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
+def figures(request) -> dict:
+    """Counters the security tests add to; written to test-results/ and
+    printed at the end of the run."""
+    return request.config.stash.setdefault(FIGURES, {})
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    found = config.stash.get(FIGURES, {})
+    if not found:
+        return
+    terminalreporter.section("security figures")
+    RESULTS_DIR.mkdir(exist_ok=True)
+    for name, values in sorted(found.items()):
+        terminalreporter.write_line(f"{name}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+        (RESULTS_DIR / f"{name}.json").write_text(json.dumps(values, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,278 @@
+"""Every URL pattern of the project × every role × GET and POST, each with the
+outcome written down in the tables below and asserted.
+
+Roles: anonymous; a survey respondent (an anonymous client holding valid
+survey links: the only role that has the tokens); a program manager;
+leadership; the administrator (superuser); a signed-in user with no group.
+
+Codes: 200, 400 (bad input, nothing saved), 403, 404, 405 (method not
+allowed), L = redirected to the sign-in page (/accounts/login/?next=…),
+A = redirected to the admin's sign-in page (/admin/login/?next=…), 302 = any
+other redirect. A `*` marks the only cells allowed to change the database
+(a logout writes an audit event, a results page records that it was seen,
+an administrator deletes); every other cell, GET or POST, must leave every
+row of partners, surveys, crm and auth exactly as it was. A POST sends a
+small body ({"matrix": "1"}) as a real form would, never a valid form.
+
+The table fails when a pattern has no row (a new URL must be added here) and
+when a row matches no pattern. A page shown with an object that does not
+exist answers 404 to a role that could use the page, and exactly what it
+answers for an existing object to a role that could not: nobody learns
+whether an object exists without the right to see it.
+
+Leadership must never receive a confidential note: a canary note is planted
+on the sample interaction and looked for in every response leadership gets."""
+
+import re
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from tests.security.conftest import (
+    ALL_ROUTES,
+    CANARY_NOTE,
+    METHODS,
+    ROLES,
+    TOKEN_ATTRIBUTES,
+    admin_url,
+    client_for,
+    kwargs_for,
+    parse_kwargs,
+    snapshot,
+)
+
+pytestmark = pytest.mark.django_db
+
+POST_BODY = {"matrix": "1"}
+
+TABLE = """
+#                                                   anonymous  respondent manager    leader     admin      no group
+# route                      kwargs                 GET  POST  GET  POST  GET  POST  GET  POST  GET  POST  GET  POST
+home                         -                      L    L     L    L     200  405   200  405   200  405   200  405
+login                        -                      200  400   200  400   302  302   302  302   302  302   302  302
+logout                       -                      L    L     L    L     405  302*  405  302*  405  302*  405  302*
+password_change              -                      L    L     L    L     200  400   200  400   200  400   200  400
+password_change_done         -                      L    L     L    L     200  405   200  405   200  405   200  405
+partners:organization_list   -                      L    L     L    L     200  405   200  405   200  405   403  403
+partners:organization_create -                      L    L     L    L     200  400   403  403   200  400   403  403
+partners:organization_detail pk=organization        L    L     L    L     200  405   200  405   200  405   403  403
+partners:organization_edit   pk=organization        L    L     L    L     200  400   403  403   200  400   403  403
+partners:contact_create      organization_pk=org    L    L     L    L     200  400   403  403   200  400   403  403
+partners:contact_edit        pk=contact             L    L     L    L     200  400   403  403   200  400   403  403
+partners:interaction_list    -                      L    L     L    L     200  405   200  405   200  405   403  403
+partners:interaction_start   -                      L    L     L    L     200  405   403  403   200  405   403  403
+partners:interaction_create  organization_pk=org    L    L     L    L     200  400   403  403   200  400   403  403
+partners:interaction_detail  pk=interaction         L    L     L    L     200  405   200  405   200  405   403  403
+partners:interaction_edit    pk=interaction         L    L     L    L     200  400   403  403   200  400   403  403
+partners:request_list        -                      L    L     L    L     200  405   200  405   200  405   403  403
+partners:request_create      organization_pk=org    L    L     L    L     200  400   403  403   200  400   403  403
+partners:request_detail      pk=request             L    L     L    L     200  405   200  405   200  405   403  403
+partners:request_edit        pk=request             L    L     L    L     200  400   403  403   200  400   403  403
+partners:delivery_list       -                      L    L     L    L     200  405   200  405   200  405   403  403
+partners:delivery_create     organization_pk=org    L    L     L    L     200  400   403  403   200  400   403  403
+partners:delivery_edit       pk=delivery            L    L     L    L     200  400   403  403   200  400   403  403
+dashboard:index              -                      L    L     L    L     200  405   200  405   200  405   403  403
+dashboard:report             -                      L    L     L    L     200  405   200  405   200  405   403  403
+dashboard:export             name=export_name       L    L     L    L     200* 405   200* 405   200* 405   403  403
+surveys:survey_list          -                      L    L     L    L     200  405   200  405   200  405   403  403
+surveys:survey_create        -                      L    L     L    L     200  400   403  403   200  400   403  403
+surveys:survey_detail        pk=survey              L    L     L    L     200  405   200  405   200  405   403  403
+surveys:survey_edit          pk=survey              L    L     L    L     200  400   403  403   200  400   403  403
+surveys:survey_status        pk=survey              L    L     L    L     405  400   403  403   405  400   403  403
+surveys:survey_preview       pk=survey              L    L     L    L     200  200   200  200   200  200   403  403
+surveys:question_create      pk=draft               L    L     L    L     200  400   403  403   200  400   403  403
+surveys:question_edit        pk=draft_question      L    L     L    L     200  400   403  403   200  400   403  403
+surveys:question_move        pk=draft_question      L    L     L    L     405  400   403  403   405  400   403  403
+surveys:question_delete      pk=draft_question      L    L     L    L     405  302*  403  403   405  302*  403  403
+surveys:schedule_edit        pk=survey              L    L     L    L     200  400   403  403   200  400   403  403
+surveys:round_open           pk=survey              L    L     L    L     405  302   403  403   405  302   403  403
+surveys:round_detail         pk=round               L    L     L    L     200  405   200  405   200  405   403  403
+surveys:round_progress       pk=round               L    L     L    L     200  405   200  405   200  405   403  403
+surveys:round_unknown        pk=round               L    L     L    L     405  400   403  403   405  400   403  403
+surveys:round_poster         pk=round               L    L     L    L     200  405   200  405   200  405   403  403
+surveys:loop_item_create     pk=round               L    L     L    L     405  400   403  403   405  400   403  403
+surveys:survey_results       pk=survey              L    L     L    L     200* 405   200* 405   200* 405   403  403
+surveys:survey_results_csv   pk=survey              L    L     L    L     200* 405   200* 405   200* 405   403  403
+surveys:mirrored_questions   -                      L    L     L    L     200* 405   200* 405   200* 405   403  403
+surveys:recipient_list       -                      L    L     L    L     200  405   403  403   200  405   403  403
+surveys:recipient_create     -                      L    L     L    L     200  400   403  403   200  400   403  403
+surveys:recipient_edit       pk=recipient           L    L     L    L     200  400   403  403   200  400   403  403
+surveys:recipient_import     -                      L    L     L    L     200  400   403  403   200  400   403  403
+surveys:thanks               -                      200  405   200  405   200  405   200  405   200  405   200  405
+surveys:respond_shared       token=shared_token     404  404   200  400   404  404   404  404   404  404   404  404
+surveys:respond              token=invitation_token 404  404   200  400   404  404   404  404   404  404   404  404
+surveys:opt_out              token=invitation_token 404  404   200  200*  404  404   404  404   404  404   404  404
+"""
+
+# The admin is one family: only the administrator gets in; everyone else is
+# sent to a sign-in page (the admin's own pages send to the admin's, the
+# model pages to the site's, because LoginRequiredMiddleware answers first),
+# and a signed-in user without staff status who asks the admin to log out is
+# sent to the admin index. URLs are built by rule (conftest.admin_url), so a
+# new ModelAdmin is covered as soon as the dataset has a row of its model.
+# Rows are regular expressions matched against the route name (or the
+# pattern, for unnamed ones); the first row that matches applies.
+ADMIN_TABLE = r"""
+#                                                   anonymous  respondent manager    leader     admin      no group
+# route (regular expression)                        GET  POST  GET  POST  GET  POST  GET  POST  GET  POST  GET  POST
+admin:login                                         200  200   200  200   200  200   200  200   302  200   200  200
+admin:logout                                        A    A     A    A     302  302   302  302   405  302*  302  302
+admin:(index|app_list|password_change)              A    A     A    A     A    A     A    A     200  200   A    A
+admin:(password_change_done|jsi18n)                 A    A     A    A     A    A     A    A     200  405   A    A
+admin:autocomplete                                  A    A     A    A     A    A     A    A     403  405   A    A
+admin:view_on_site                                  A    A     A    A     A    A     A    A     302  302   A    A
+admin/\(\?P<url>\.\*\)\$                            A    A     A    A     A    A     A    A     404  404   A    A
+admin/\w+/\w+/<path:object_id>/                     L    L     L    L     A    A     A    A     302  302   A    A
+# Read-only by design: the audit trail, sending state, lockout records, digests.
+admin:(axes_\w+|crm_\w+)_add                        L    L     L    L     A    A     A    A     403  403   A    A
+admin:surveys_(invitation|round)_add                L    L     L    L     A    A     A    A     403  403   A    A
+admin:(crm_auditevent|surveys_invitation)_change    L    L     L    L     A    A     A    A     200  403   A    A
+admin:crm_auditevent_delete                         L    L     L    L     A    A     A    A     403  403   A    A
+admin:(axes_\w+|crm_digest)_change                  L    L     L    L     A    A     A    A     200  302   A    A
+# An administrator may delete, except what other rows depend on.
+admin:auth_user_delete                              L    L     L    L     A    A     A    A     200  200   A    A
+admin:partners_(organization|supportrequest)_delete L    L     L    L     A    A     A    A     200  200   A    A
+admin:surveys_survey_delete                         L    L     L    L     A    A     A    A     200  200   A    A
+admin:\w+_delete                                    L    L     L    L     A    A     A    A     200  302*  A    A
+admin:\w+_(changelist|add|change|history)           L    L     L    L     A    A     A    A     200  200   A    A
+admin:\w+_(simple_history|password_change)          L    L     L    L     A    A     A    A     200  200   A    A
+"""
+
+REFUSALS = {"L", "A", "403", "405"}
+
+
+def _cells(codes: list[str]) -> dict[tuple[str, str], str]:
+    assert len(codes) == len(ROLES) * len(METHODS), codes
+    pairs = [(role, method) for role in ROLES for method in METHODS]
+    return dict(zip(pairs, codes, strict=True))
+
+
+def _rows(table: str):
+    for line in table.strip().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield line.split()
+
+
+EXPECTED = {row[0]: (row[1], _cells(row[2:])) for row in _rows(TABLE)}
+ADMIN_RULES = [(re.compile(row[0]), _cells(row[1:])) for row in _rows(ADMIN_TABLE)]
+
+
+def expected_for(route) -> tuple[str, dict] | None:
+    """(kwargs spec, cells) for a route, or None when the tables miss it."""
+    if not route.is_admin:
+        return EXPECTED.get(route.key)
+    for rule, cells in ADMIN_RULES:
+        if rule.fullmatch(route.key):
+            return "-", cells
+    return None
+
+
+def outcome(response) -> str:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(reverse("login") + "?next="):
+            return "L"
+        if location.startswith(reverse("admin:login") + "?next="):
+            return "A"
+    return str(response.status_code)
+
+
+def run_cell(data, role: str, method: str, url: str, before: tuple | None = None):
+    """One request in a savepoint that is rolled back, so cells cannot
+    affect each other. Returns the response and whether any row changed
+    from `before` (the test's baseline)."""
+    client = client_for(data, role)
+    before = snapshot(data) if before is None else before
+    with transaction.atomic():
+        response = client.get(url) if method == "GET" else client.post(url, POST_BODY)
+        changed = snapshot(data) != before
+        transaction.set_rollback(True)
+    return response, changed
+
+
+def check(data, route, role, method, url, code: str, stats: dict, before: tuple) -> list[str]:
+    response, changed = run_cell(data, role, method, url, before)
+    where = f"{route.key} {role:<13} {method:<4} {url}"
+    problems = []
+    if outcome(response) != code.rstrip("*"):
+        problems.append(f"{where}: expected {code}, got {outcome(response)}")
+    if not code.endswith("*"):
+        stats["no_change_asserted"] += 1
+        if changed:
+            problems.append(f"{where}: answered {response.status_code} and changed rows")
+    if role == "leader":
+        stats["leader_responses_checked"] += 1
+        if CANARY_NOTE.encode() in response.content:
+            stats["canary_hits"] += 1
+            problems.append(f"{where}: leadership received the confidential note")
+    return problems
+
+
+def missing_code(code: str) -> str:
+    """Nobody learns that an object exists without the right to see it."""
+    return code.rstrip("*") if code.rstrip("*") in REFUSALS else "404"
+
+
+@pytest.fixture(scope="module")
+def stats(figures):
+    counts = dict.fromkeys(
+        ["patterns", "cells", "missing_object_cells", "no_change_asserted", "leader_responses_checked", "canary_hits"],
+        0,
+    )
+    yield counts
+    counts |= {"roles": len(ROLES), "methods": len(METHODS), "complete": counts["patterns"] == len(ALL_ROUTES)}
+    figures["authorization-matrix"] = counts
+
+
+def test_every_url_pattern_has_a_row():
+    missing = [route.key for route in ALL_ROUTES if expected_for(route) is None]
+    assert not missing, f"add these URL patterns to the table: {missing}"
+
+
+def test_every_row_matches_a_url_pattern():
+    keys = {route.key for route in ALL_ROUTES}
+    stale = [key for key in EXPECTED if key not in keys]
+    unused = [rule.pattern for rule, _ in ADMIN_RULES if not any(rule.fullmatch(k) for k in keys)]
+    assert not stale + unused, f"rows that match no URL pattern: {stale + unused}"
+
+
+@pytest.mark.parametrize("route", ALL_ROUTES, ids=lambda route: route.key)
+def test_url_for_every_role_and_method(dataset, baseline, route, stats):
+    found = expected_for(route)
+    if found is None:
+        pytest.fail(f"{route.key} has no row in the table")
+    spec, cells = found
+    objects = [name for name, attribute in parse_kwargs(spec).items() if attribute not in TOKEN_ATTRIBUTES]
+    problems = []
+    for (role, method), code in cells.items():
+        if route.is_admin:
+            url = admin_url(dataset, route)
+        else:
+            url = reverse(route.key, kwargs=kwargs_for(dataset, spec, role))
+        problems += check(dataset, route, role, method, url, code, stats, baseline)
+        stats["cells"] += 1
+        if objects:
+            missing_url = reverse(route.key, kwargs=kwargs_for(dataset, spec, role, missing=True))
+            problems += check(dataset, route, role, method, missing_url, missing_code(code), stats, baseline)
+            stats["missing_object_cells"] += 1
+    stats["patterns"] += 1
+    assert not problems, "\n".join(problems)
+
+
+def test_the_canary_is_really_there_for_program_managers(dataset):
+    """Without this, the leadership check above could pass on a page that
+    shows no notes to anyone."""
+    url = reverse("partners:interaction_detail", args=[dataset.interaction.pk])
+    response, _ = run_cell(dataset, "manager", "GET", url)
+
+    assert CANARY_NOTE in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["organization_list", "interaction_list", "request_list", "delivery_list"], ids=str)
+def test_leadership_exports_carry_no_confidential_note(dataset, name):
+    response, _ = run_cell(dataset, "leader", "GET", reverse(f"partners:{name}") + "?_export=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert CANARY_NOTE.encode() not in response.content
