@@ -40,15 +40,25 @@ AXE_LOG = pytest.StashKey[dict]()
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(django_db_setup):
     if not Path(CHROMIUM).exists():
         pytest.skip(
             f"browser test skipped: Chromium not found at {CHROMIUM} "
             "(install it with `apt-get install chromium`, or set CHROMIUM_PATH)"
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    serialized = {
+        c.alias: c._test_serialized_contents for c in connections.all() if hasattr(c, "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # Playwright's sync API leaves an event loop running in this thread, so from
+        # now on Django hands out new connection objects (asgiref keeps them per
+        # context), without the copy of the migrated data that serialized_rollback
+        # restores before each test (roles, starter surveys). Give them that copy.
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
         browser.close()
