@@ -70,7 +70,7 @@ def test_build_schedule_open_and_watch_a_round_go_out(open_page, live_server):
             page.get_by_role("button", name="Open a round now").click()
             page.get_by_role("progressbar").first.wait_for()
             check_page(page, "round page, sending")
-            page.get_by_text(f"{RECIPIENTS} of {RECIPIENTS} sent").wait_for(timeout=90_000)
+            page.get_by_text(f"{RECIPIENTS} of {RECIPIENTS} sent").wait_for(timeout=240_000)
             check_page(page, "round page, all sent")
             screenshot(page, "round-progress-desktop")
         finally:

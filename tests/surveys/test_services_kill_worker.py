@@ -42,6 +42,27 @@ def _round_with_invitations(count: int) -> Round:
     return survey_round
 
 
+def _finish_what_the_dead_workers_left(survey_round: Round, app, queue: str, deadline: float = 240) -> None:
+    """Lets the restarted worker drain the queue; when nothing moves for a
+    while, runs the sweeper as if its lease had passed (sends cut off mid-way
+    become unknown, stalled pending rows are queued again). Polls with a
+    deadline: a slow, loaded machine only makes it take longer."""
+    end = time.monotonic() + deadline
+    last, still_since = None, time.monotonic()
+    while time.monotonic() < end:
+        states = _states(survey_round)
+        if not states.get(SendState.PENDING) and not states.get(SendState.SENDING):
+            return
+        if states != last:
+            last, still_since = states, time.monotonic()
+        elif time.monotonic() - still_since > 10:
+            swept = sending.sweep(now=timezone.now() + timedelta(seconds=3600))
+            for invitation_id in swept["requeue"]:
+                app.send_task("surveys.tasks.send_invitation", args=[invitation_id], queue=queue)
+            still_since = time.monotonic()
+        time.sleep(0.5)
+
+
 def _states(survey_round: Round) -> dict:
     rows = Invitation.objects.filter(round=survey_round).values_list("state", flat=True)
     counts: dict = {}
@@ -73,14 +94,7 @@ def test_a_round_survives_a_worker_killed_at_random_points():
                 wait_for(lambda: sum(sink.received.values()) > 0, timeout=30)
             # What the dead workers left: sends cut off mid-way become
             # unknown; pending rows are queued again (the sweeper's job).
-            for _ in range(20):
-                time.sleep(1)
-                swept = sending.sweep(now=timezone.now() + timedelta(seconds=3600))
-                for invitation_id in swept["requeue"]:
-                    app.send_task("surveys.tasks.send_invitation", args=[invitation_id], queue=queue)
-                states = _states(survey_round)
-                if not states.get(SendState.PENDING) and not states.get(SendState.SENDING):
-                    break
+            _finish_what_the_dead_workers_left(survey_round, app, queue)
         finally:
             worker.stop()
         received = sink.received
