@@ -162,8 +162,19 @@ def web_process_publishes_to(queue: str):
     keys = ("task_always_eager", "broker_url", "task_default_queue")
     saved = {key: app.conf[key] for key in keys}
     app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue)
+    _forget_broker_pools(app)
     try:
         yield
     finally:
         app.conf.update(saved)
-        app.pool.force_close_all()
+        _forget_broker_pools(app)
+
+
+def _forget_broker_pools(app) -> None:
+    """The app keeps the connection and producer pools of the broker it first
+    published to (memory:// once any earlier test has sent a task): drop them,
+    or tasks would still go there instead of to the broker configured now."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
