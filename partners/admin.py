@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from crm.encrypted_fields import EncryptedTextField
 
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
 
@@ -12,6 +15,8 @@ class TagAdmin(admin.ModelAdmin):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
+    # Email and phone are stored encrypted as text; edit them on one line.
+    formfield_overrides = {EncryptedTextField: {"widget": forms.TextInput}}
     fields = ["name_or_alias", "role", "email", "preferred_channel", "language", "consent_to_surveys", "opted_out"]
 
 

@@ -48,6 +48,11 @@ class OrganizationForm(forms.ModelForm):
 
 
 class ContactForm(forms.ModelForm):
+    # The model stores both encrypted (as text); the form keeps the usual
+    # one-line inputs and the email check.
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
     class Meta:
         model = Contact
         fields = [
@@ -101,7 +106,7 @@ class InteractionForm(forms.ModelForm):
     def __init__(self, *args, organization: Organization, can_see_notes: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
-        self.fields["contacts"].queryset = organization.contacts.all()
+        self.fields["contacts"].queryset = organization.contacts.without_details()
         self.fields["happened_on"].initial = timezone.localdate
         if not can_see_notes:
             del self.fields["confidential_notes"]

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,13 @@ from .choices import (
     SupportCategory,
     Urgency,
 )
-from .querysets import InteractionQuerySet, OrganizationQuerySet, SupportDeliveryQuerySet, SupportRequestQuerySet
+from .querysets import (
+    ContactQuerySet,
+    InteractionQuerySet,
+    OrganizationQuerySet,
+    SupportDeliveryQuerySet,
+    SupportRequestQuerySet,
+)
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
@@ -97,8 +103,10 @@ class Contact(models.Model):
         _("name or alias"), max_length=120, help_text=_("A work name or first name is enough.")
     )
     role = models.CharField(_("role"), max_length=120, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Encrypted like confidential notes: a contact list of a criminalized
+    # community is exactly what a leaked backup must not hand over.
+    email = EncryptedTextField(_("email"), blank=True, validators=[validate_email, MaxLengthValidator(254)])
+    phone = EncryptedTextField(_("phone"), blank=True, validators=[MaxLengthValidator(40)])
     preferred_channel = models.CharField(_("preferred channel"), max_length=32, choices=Channel.choices, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
     consent_to_surveys = models.BooleanField(_("agreed to receive feedback surveys"), default=False)
@@ -108,6 +116,7 @@ class Contact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ContactQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

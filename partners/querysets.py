@@ -89,6 +89,14 @@ class OrganizationQuerySet(models.QuerySet):
         return self.with_contact_figures(today).filter(past_cadence=True)
 
 
+class ContactQuerySet(models.QuerySet):
+    def without_details(self):
+        """Names and preferences only. Email and phone are encrypted and no
+        page but the contact's own form shows them, so pages that list
+        contacts never fetch, and never decrypt, them."""
+        return self.defer("email", "phone")
+
+
 class InteractionQuerySet(models.QuerySet):
     def follow_ups_due(self, today: date | None = None) -> "InteractionQuerySet":
         """Follow-ups not done whose date is today or earlier."""

@@ -2,11 +2,17 @@
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
 
-from ..models import Organization
+from ..models import Contact, Organization
+
+
+def listed_contacts() -> Prefetch:
+    """Contacts as pages list them: without their (encrypted) email and phone."""
+    return Prefetch("contacts", queryset=Contact.objects.without_details())
 
 
 class StaffPermissionMixin(PermissionRequiredMixin):

@@ -11,7 +11,7 @@ from ..filters import InteractionFilter
 from ..forms import InteractionForm
 from ..models import Interaction, Organization
 from ..tables import InteractionTable
-from .base import OrganizationChildFormMixin, StaffPermissionMixin
+from .base import OrganizationChildFormMixin, StaffPermissionMixin, listed_contacts
 
 
 class InteractionList(FilteredTableView):
@@ -33,7 +33,9 @@ class InteractionDetail(StaffPermissionMixin, DetailView):
     template_name = "partners/interaction_detail.html"
 
     def get_queryset(self):
-        interactions = Interaction.objects.select_related("organization", "logged_by").prefetch_related("contacts")
+        interactions = Interaction.objects.select_related("organization", "logged_by").prefetch_related(
+            listed_contacts()
+        )
         if not self.request.user.has_perm("partners.view_confidential_notes"):
             interactions = interactions.defer("confidential_notes")
         return interactions

@@ -11,7 +11,7 @@ from ..filters import OrganizationFilter
 from ..forms import OrganizationForm
 from ..models import Interaction, Organization, SupportDelivery, SupportRequest
 from ..tables import OrganizationTable
-from .base import BadInputStatusMixin, StaffPermissionMixin, TitledFormMixin
+from .base import BadInputStatusMixin, StaffPermissionMixin, TitledFormMixin, listed_contacts
 
 
 class OrganizationList(FilteredTableView):
@@ -37,7 +37,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
     template_name = "partners/organization_detail.html"
 
     def get_queryset(self):
-        interactions = Interaction.objects.select_related("logged_by").prefetch_related("contacts")
+        interactions = Interaction.objects.select_related("logged_by").prefetch_related(listed_contacts())
         if not self.request.user.has_perm("partners.view_confidential_notes"):
             # Never fetched, so never decrypted, for someone who may not read them.
             interactions = interactions.defer("confidential_notes")
@@ -47,7 +47,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             .select_related("relationship_lead")
             .prefetch_related(
                 "tags",
-                "contacts",
+                listed_contacts(),
                 Prefetch("interactions", queryset=interactions),
                 Prefetch(
                     "requests",
