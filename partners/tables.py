@@ -11,7 +11,7 @@ from .models import Interaction, Organization, SupportDelivery, SupportRequest
 class OrganizationTable(tables.Table):
     name = tables.Column(linkify=True)
     relationship_lead = tables.Column(verbose_name=_("Lead"))
-    last_contact = tables.DateColumn(verbose_name=_("Last contact"), short=True)
+    last_contact = tables.DateColumn(verbose_name=_("Last contact"), format="j M Y")
     days_since_contact = tables.Column(verbose_name=_("Days since contact"))
     past_cadence = tables.BooleanColumn(verbose_name=_("Past keep-in-touch"), yesno=(_("Overdue"), ""))
     outstanding_requests = tables.Column(verbose_name=_("Open requests"))
@@ -32,10 +32,10 @@ class OrganizationTable(tables.Table):
 
 
 class InteractionTable(tables.Table):
-    happened_on = tables.DateColumn(verbose_name=_("Date"), linkify=True, short=True)
+    happened_on = tables.DateColumn(verbose_name=_("Date"), linkify=True, format="j M Y")
     organization = tables.Column(linkify=True)
     summary = tables.Column(attrs={"td": {"class": "cell-text"}})
-    follow_up_on = tables.DateColumn(short=True)
+    follow_up_on = tables.DateColumn(format="j M Y")
     follow_up_done = tables.BooleanColumn(yesno=(_("Done"), ""))
     logged_by = tables.Column()
 
@@ -59,7 +59,7 @@ class InteractionTable(tables.Table):
 
 
 class SupportRequestTable(tables.Table):
-    asked_on = tables.DateColumn(linkify=True, short=True)
+    asked_on = tables.DateColumn(linkify=True, format="j M Y")
     organization = tables.Column(linkify=True)
     description = tables.Column(verbose_name=_("What they asked for"), attrs={"td": {"class": "cell-text"}})
     amount_asked = tables.Column(verbose_name=_("Amount asked"))
@@ -81,7 +81,7 @@ class SupportRequestTable(tables.Table):
 
 
 class SupportDeliveryTable(tables.Table):
-    delivered_on = tables.DateColumn(linkify=True, short=True)
+    delivered_on = tables.DateColumn(linkify=True, format="j M Y")
     organization = tables.Column(linkify=True)
     request = tables.Column(
         verbose_name=_("Answers request"),
