@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from celery import Celery
 from django.conf import settings
 from django.db import connection
+from kombu import pools as kombu_pools
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,3 +179,7 @@ def _forget_broker_pools(app) -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # The pools also sit in kombu's global registry, keyed by broker URL: a
+    # second publishing context on the same Redis would get the closed one
+    # back ("Acquire on closed pool"). Empty the registry too.
+    kombu_pools.reset()
