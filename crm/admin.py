@@ -35,3 +35,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Two-factor login's pages (crm/two_factor/admin.py), which replace django-otp's.
+from .two_factor import admin as two_factor_admin  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """The audit trail of sensitive actions: logins (and failed ones), logouts,
-exports, survey result views and role changes, as crm.models.AuditEvent rows
-that administrators read in the admin.
+exports, survey result views, role changes and two-factor login events, as
+crm.models.AuditEvent rows that administrators read in the admin.
 
 What is recorded is deliberately thin: who, what, when, a short `target`
 naming the thing, and a keyed hash of the client address. Never a password,
@@ -75,3 +75,17 @@ def record_role_change(changed_user, change: str) -> AuditEvent:
     command, a data migration) nobody is named."""
     request = getattr(HistoricalRecords.context, "request", None)
     return record(AuditAction.ROLE_CHANGE, request, target=f"{changed_user.get_username()}: {change}")
+
+
+def record_two_factor(action: str, request: HttpRequest | None, user, detail: str = "") -> AuditEvent:
+    """Two-factor events (crm/two_factor/): whose account and, for recovery
+    codes, how many are left. Never a code, a secret or a password."""
+    target = user.get_username() + (f": {detail}" if detail else "")
+    return record(action, request, user=user, target=target)
+
+
+def record_two_factor_policy(policy) -> AuditEvent:
+    """Who switched the requirement, named from simple_history's request as
+    for role changes; nobody outside a request."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    return record(AuditAction.TWO_FACTOR_POLICY, request, target="required" if policy.required else "optional")

@@ -74,7 +74,14 @@ def record_role_flags(sender, instance, raw=False, **kwargs) -> None:
         audit.record_role_change(instance, ", ".join(changes))
 
 
+def on_two_factor_policy_saved(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        audit.record_two_factor_policy(instance)
+
+
 def connect() -> None:
+    from .models import TwoFactorPolicy
+
     User = get_user_model()
     user_logged_in.connect(on_login, dispatch_uid="crm.audit.login")
     user_logged_out.connect(on_logout, dispatch_uid="crm.audit.logout")
@@ -82,3 +89,4 @@ def connect() -> None:
     m2m_changed.connect(on_groups_changed, sender=User.groups.through, dispatch_uid="crm.audit.groups")
     pre_save.connect(remember_role_flags, sender=User, dispatch_uid="crm.audit.flags_before")
     post_save.connect(record_role_flags, sender=User, dispatch_uid="crm.audit.flags_after")
+    post_save.connect(on_two_factor_policy_saved, sender=TwoFactorPolicy, dispatch_uid="crm.audit.two_factor_policy")

@@ -53,6 +53,13 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Export downloaded")
     RESULTS_VIEW = "results_view", _("Survey results viewed")
     ROLE_CHANGE = "role_change", _("Roles changed")
+    TWO_FACTOR_ENABLED = "2fa_enabled", _("Two-factor login turned on")
+    TWO_FACTOR_DISABLED = "2fa_disabled", _("Two-factor login turned off")
+    TWO_FACTOR_FAILED = "2fa_failed", _("Wrong two-factor code")
+    TWO_FACTOR_LOCKED = "2fa_locked", _("Two-factor step locked")
+    RECOVERY_CODE_USED = "2fa_recovery", _("Recovery code used")
+    RECOVERY_CODES_NEW = "2fa_new_codes", _("New recovery codes")
+    TWO_FACTOR_POLICY = "2fa_policy", _("Two-factor policy changed")
 
 
 class AuditEvent(models.Model):
@@ -81,3 +88,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.target or '-'}"
+
+
+# The two-factor policy lives beside its views; imported here so Django finds the model.
+from .two_factor.models import TwoFactorPolicy  # noqa: E402, F401

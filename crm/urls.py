@@ -11,6 +11,7 @@ account_urls = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("two-factor/", include("crm.two_factor.urls")),
 ]
 
 urlpatterns = [

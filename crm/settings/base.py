@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # Before crm, whose admin replaces django-otp's device pages.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crm",
     "partners",
     "surveys",
@@ -44,6 +48,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.user.is_verified(), then the two-factor gate (crm/two_factor/middleware.py).
+    "django_otp.middleware.OTPMiddleware",
+    "crm.two_factor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -72,6 +79,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Connections kept between requests and tasks (checked before reuse): opening
+# one per request cost a web worker more CPU than the survey page itself
+# (docs/performance.md).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new and upgraded passwords are hashed with it.
@@ -100,6 +112,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Two-factor login (crm/two_factor/). Required for every account when this is
+# on or when an administrator turns it on in the admin (Two-factor policy).
+CRM_REQUIRE_TWO_FACTOR = env.bool("CRM_REQUIRE_TWO_FACTOR", default=False)
+# Wrong codes in a row before the session is signed out and the account's
+# second step is locked for TWO_FACTOR_LOCKOUT_MINUTES, even for a right code.
+TWO_FACTOR_FAILURE_LIMIT = env.int("TWO_FACTOR_FAILURE_LIMIT", default=5)
+TWO_FACTOR_LOCKOUT_MINUTES = 60
+# django-otp also waits 1, 2, 4, 8... seconds after each wrong code.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Partnership CRM"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after 8 hours, or when the browser closes.
 SESSION_COOKIE_AGE = 8 * 60 * 60
@@ -205,6 +230,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Keep a worker's database connection between tasks (see crm/celery.py).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -67,9 +67,11 @@ ALL_ROUTES = sorted(iter_routes(), key=lambda r: r.key)
 
 def build_dataset() -> SimpleNamespace:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from crm.audit import record
-    from crm.models import AuditAction, Digest
+    from crm.models import AuditAction, Digest, TwoFactorPolicy
     from surveys.models import InvitationToken, YouSaidWeDid
     from surveys.tokens import hash_token, new_token, shared_token
     from tests import factories as f
@@ -104,6 +106,12 @@ def build_dataset() -> SimpleNamespace:
     draft = f.SurveyFactory(status="draft")
     draft_question = f.QuestionFactory(survey=draft, kind="yes_no")
 
+    # Two-factor login: a policy row (optional, as in the demo) and the devices
+    # of an account outside the six roles, so no role's session is held at the gate.
+    two_factor_user = f.UserFactory(username="matrix-two-factor")
+    totp_device = TOTPDevice.objects.create(user=two_factor_user, name="Authenticator app")
+    static_device = StaticDevice.objects.create(user=two_factor_user, name="Recovery codes")
+
     axes_row = {"user_agent": "matrix", "ip_address": "192.0.2.9", "username": "someone", "path_info": "/"}
     return SimpleNamespace(
         users=users,
@@ -134,6 +142,9 @@ def build_dataset() -> SimpleNamespace:
         ),
         access_log=AccessLog.objects.create(**axes_row, http_accept=""),
         access_failure_log=AccessFailureLog.objects.create(**axes_row, http_accept=""),
+        two_factor_policy=TwoFactorPolicy.objects.create(required=False),
+        totp_device=totp_device,
+        static_device=static_device,
     )
 
 
@@ -223,12 +234,14 @@ def admin_url(data: SimpleNamespace, route: Route) -> str:
     }
     if route.key in simple:
         return reverse(route.key, kwargs=simple[route.key])
+    # The longest model prefix the name starts with: app labels may hold "_" (otp_totp).
+    prefix = max((p for p in samples if route.key.startswith(f"admin:{p}_")), key=len, default=None)
     match = ADMIN_NAME.match(route.key or "")
-    if match and match["prefix"] in samples:
-        sample = samples[match["prefix"]]
-        if match["view"] in ("changelist", "add"):
+    if match and prefix:
+        sample, view = samples[prefix], route.key.removeprefix(f"admin:{prefix}_")
+        if view in ("changelist", "add"):
             return reverse(route.key)
-        if match["view"] == "simple_history":
+        if view == "simple_history":
             return reverse(route.key, args=[sample.pk, sample.history.first().history_id])
         return reverse(route.key, kwargs={"object_id": sample.pk})
     return reverse(route.key)  # index, login, logout, password_change, jsi18n, autocomplete...

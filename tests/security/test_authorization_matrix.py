@@ -54,6 +54,11 @@ login                        -                      200  400   200  400   302  3
 logout                       -                      L    L     L    L     405  302*  405  302*  405  302*  405  302*
 password_change              -                      L    L     L    L     200  400   200  400   200  400   200  400
 password_change_done         -                      L    L     L    L     200  405   200  405   200  405   200  405
+two_factor:overview          -                      L    L     L    L     200  405   200  405   200  405   200  405
+two_factor:setup             -                      L    L     L    L     200  400   200  400   200  400   200  400
+two_factor:verify            -                      L    L     L    L     302  302   302  302   302  302   302  302
+two_factor:recovery_codes    -                      L    L     L    L     405  302   405  302   405  302   405  302
+two_factor:disable           -                      L    L     L    L     405  302   405  302   405  302   405  302
 partners:organization_list   -                      L    L     L    L     200  405   200  405   200  405   403  403
 partners:organization_create -                      L    L     L    L     200  400   403  403   200  400   403  403
 partners:organization_detail pk=organization        L    L     L    L     200  405   200  405   200  405   403  403
@@ -130,6 +135,12 @@ admin:surveys_(invitation|round)_add                L    L     L    L     A    A
 admin:(crm_auditevent|surveys_invitation)_change    L    L     L    L     A    A     A    A     200  403   A    A
 admin:crm_auditevent_delete                         L    L     L    L     A    A     A    A     403  403   A    A
 admin:(axes_\w+|crm_digest)_change                  L    L     L    L     A    A     A    A     200  302   A    A
+# Two-factor login: the policy is one row, changed (audited), never deleted;
+# devices are seen and deleted only (a reset), never added or edited.
+admin:crm_twofactorpolicy_change                    L    L     L    L     A    A     A    A     200  302*  A    A
+admin:crm_twofactorpolicy_delete                    L    L     L    L     A    A     A    A     403  403   A    A
+admin:otp_\w+_add                                   L    L     L    L     A    A     A    A     403  403   A    A
+admin:otp_\w+_change                                L    L     L    L     A    A     A    A     200  403   A    A
 # An administrator may delete, except what other rows depend on.
 admin:auth_user_delete                              L    L     L    L     A    A     A    A     200  200   A    A
 admin:partners_(organization|supportrequest)_delete L    L     L    L     A    A     A    A     200  200   A    A

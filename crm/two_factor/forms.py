@@ -1,0 +1,138 @@
+"""The code boxes of two-factor login. Each form checks its code in clean(),
+as django-otp's own forms do: checking is what uses a code up and counts a
+wrong one, so it happens once, when the form is validated."""
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import devices, lockout
+from .devices import Outcome
+
+CODE_MAX_LENGTH = 32
+CODE_INPUT = {"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+
+WRONG = _("That code did not work. Check the time on your phone and try the newest code.")
+WAIT = _("Too many wrong codes in a row: wait a few seconds, then try the newest code.")
+MALFORMED = _("Enter the 6-digit code from your authenticator app, or one of your recovery codes.")
+MALFORMED_APP_ONLY = _("Enter the 6-digit code your authenticator app shows now.")
+
+
+LOCKED = _("Too many wrong codes: the code step is locked until %(time)s. Ask an administrator to get in sooner.")
+
+
+def locked_message(user) -> str:
+    until = lockout.locked_until(user) or timezone.now()
+    return LOCKED % {"time": formats.time_format(timezone.localtime(until), "H:i")}
+
+
+def code_field(label, help_text="") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=CODE_MAX_LENGTH,
+        strip=True,
+        widget=forms.TextInput(attrs=CODE_INPUT),
+    )
+
+
+class DeviceCodeForm(forms.Form):
+    """A code from the user's devices. `allow_recovery` lets a recovery code
+    do (the sign-in step); a change to the set-up asks for the app itself."""
+
+    allow_recovery = True
+
+    code = code_field(_("Code"))
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        self.result = None
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        self.result = devices.check_code(self.user, code, allow_recovery=self.allow_recovery)
+        if self.result.outcome is not Outcome.ACCEPTED:
+            raise forms.ValidationError(self.error_for(self.result.outcome), code=self.result.outcome.value)
+        return code
+
+    def error_for(self, outcome: Outcome) -> str:
+        if outcome is Outcome.LOCKED:
+            return locked_message(self.user)
+        if outcome is Outcome.MALFORMED:
+            return MALFORMED if self.allow_recovery else MALFORMED_APP_ONLY
+        return {Outcome.WAIT: WAIT, Outcome.WRONG: WRONG}[outcome]
+
+    @property
+    def counted_failure(self) -> bool:
+        return (
+            self.result is not None
+            and self.result.outcome in (Outcome.WRONG, Outcome.LOCKED)
+            and (self.result.device is not None)
+        )
+
+
+class VerifyForm(DeviceCodeForm):
+    code = code_field(_("Code"), _("The 6-digit code your authenticator app shows, or one of your recovery codes."))
+
+
+class NewRecoveryCodesForm(DeviceCodeForm):
+    allow_recovery = False
+
+    code = code_field(_("Code from your app"))
+
+
+class ConfirmSetupForm(forms.Form):
+    """The first code from a newly scanned secret proves the phone has it."""
+
+    code = code_field(_("Code from your app"), _("The 6-digit code your authenticator app shows now."))
+
+    def __init__(self, secret: str | None, *args, **kwargs):
+        self.secret = secret
+        self.time_step = None
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        code = devices.normalise(self.cleaned_data["code"])
+        if self.secret is None:
+            raise forms.ValidationError(_("This set-up page has expired. Scan the new QR code below."), code="expired")
+        if not devices.APP_CODE.match(code):
+            raise forms.ValidationError(MALFORMED_APP_ONLY, code="malformed")
+        self.time_step = devices.matching_time_step(self.secret, code)
+        if self.time_step is None:
+            raise forms.ValidationError(WRONG, code="wrong")
+        return code
+
+
+class DisableForm(forms.Form):
+    """Turning two-factor login off asks for a current app code or the password."""
+
+    code_or_password = forms.CharField(
+        label=_("Code from your app, or your password"),
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        self.counted_failure = False
+        super().__init__(*args, **kwargs)
+
+    def clean_code_or_password(self) -> str:
+        value = self.cleaned_data["code_or_password"]
+        if lockout.locked_until(self.user):
+            raise forms.ValidationError(locked_message(self.user), code="locked")
+        code = devices.normalise(value)
+        if devices.APP_CODE.match(code):
+            check = devices.check_code(self.user, code, allow_recovery=False)
+            if check.outcome is Outcome.ACCEPTED:
+                return value
+            self.counted_failure = check.outcome is Outcome.WRONG
+            message = WAIT if check.outcome is Outcome.WAIT else WRONG
+            raise forms.ValidationError(message, code=check.outcome.value)
+        if self.user.check_password(value):
+            return value
+        self.counted_failure = True
+        devices.count_failure(self.user)
+        raise forms.ValidationError(_("That is neither a current code nor your password."), code="wrong")
