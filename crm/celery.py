@@ -5,7 +5,7 @@ missed or doubled tick does no harm."""
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings.base")
 
@@ -23,3 +23,16 @@ app.conf.beat_schedule = {
     "leadership-digests": {"task": "crm.tasks.queue_leadership_digests", "schedule": 3600.0},
     "sweep-digests": {"task": "crm.tasks.sweep_digests", "schedule": 60.0},
 }
+
+
+@signals.task_prerun.connect
+def drop_broken_database_connections(task=None, **kwargs) -> None:
+    """Celery closes the database connection around every task unless
+    CELERY_DB_REUSE_MAX is set (it is: reconnecting was a large part of each
+    invitation sent). Instead, as Django does before each request, a
+    connection that is broken or older than CONN_MAX_AGE is dropped here.
+    Not for eager tasks: they run inside the caller's transaction."""
+    if task is not None and not getattr(task.request, "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()

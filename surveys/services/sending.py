@@ -12,9 +12,11 @@ Nothing is resent, or dropped, silently.
 import logging
 import smtplib
 import socket
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -46,28 +48,45 @@ def _open_rounds() -> Q:
 
 
 def send_invitation(invitation_id: int) -> str:
-    """Sends one invitation if it is still pending. Returns what happened."""
-    claimed = Invitation.objects.filter(_open_rounds(), pk=invitation_id, state=SendState.PENDING).update(
-        state=SendState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
-    )
-    if not claimed:
-        return "nothing to do"
-    invitation = Invitation.objects.select_related("round__survey", "recipient", "contact").get(pk=invitation_id)
-    if not _deliverable(invitation):
-        _finish(invitation_id, SendState.FAILED, last_error="Opted out or no consent when sending")
-        return "not deliverable"
-    raw_token, token_hash = new_token()
-    InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
+    """Sends one invitation if it is still pending. Returns what happened.
+
+    The claim and the new link are one transaction: one commit (one wait for
+    the disk) instead of two, and still committed before the message leaves."""
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(_open_rounds(), pk=invitation_id, state=SendState.PENDING).update(
+            state=SendState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+        )
+        if not claimed:
+            return "nothing to do"
+        invitation = Invitation.objects.select_related("round__survey", "recipient", "contact").get(pk=invitation_id)
+        if not _deliverable(invitation):
+            _finish(invitation_id, SendState.FAILED, last_error="Opted out or no consent when sending")
+            return "not deliverable"
+        raw_token, token_hash = new_token()
+        InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
     try:
         emails.send_invitation(invitation, raw_token)
     except Exception as error:
         return _handle_error(invitation, error, state_field="state")
     # The mail server took it. Also from `unknown`: a send slower than the
     # lease was marked so by the sweeper, but now its outcome is known.
-    Invitation.objects.filter(pk=invitation_id, state__in=[SendState.SENDING, SendState.UNKNOWN]).update(
-        state=SendState.SENT, sent_at=timezone.now(), last_error=""
-    )
+    with transaction.atomic(), without_waiting_for_disk():
+        Invitation.objects.filter(pk=invitation_id, state__in=[SendState.SENDING, SendState.UNKNOWN]).update(
+            state=SendState.SENT, sent_at=timezone.now(), last_error=""
+        )
     return "sent"
+
+
+@contextmanager
+def without_waiting_for_disk():
+    """Commits the current PostgreSQL transaction without waiting for it to
+    reach the disk. Only for writes whose loss in a database crash is safe:
+    marking a row sent (lost, it stays `sending`, then becomes `unknown` for
+    a manager, exactly as if the worker had died) — never for a claim."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    yield
 
 
 def _finish(invitation_id: int, state: str, **fields) -> None:
