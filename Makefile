@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format
+.PHONY: run test lint format bench
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,10 @@ lint: $(BIN)/.installed
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The benchmark suite: writes docs/performance.md (see README, Performance).
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/crm_bench
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/11
+bench: export DJANGO_SETTINGS_MODULE = crm.settings.bench
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -18,6 +18,7 @@ from .choices import (
     Urgency,
 )
 from .models import Interaction, Organization, SupportDelivery, SupportRequest, Tag
+from .widgets import LongSelect
 
 DATE_RANGE_WIDGET = filters.widgets.DateRangeWidget(attrs={"type": "date"})
 LARGEST_ID = 2**63 - 1
@@ -97,7 +98,9 @@ class InteractionFilter(filters.FilterSet):
     ]
 
     q = filters.CharFilter(field_name="summary", lookup_expr="icontains", label=_("Search summaries"))
-    organization = filters.ModelChoiceFilter(queryset=organizations, label=_("Partner"), empty_label=_("Any partner"))
+    organization = filters.ModelChoiceFilter(
+        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect
+    )
     kind = filters.ChoiceFilter(choices=InteractionKind.choices, empty_label=_("Any kind"))
     happened_on = filters.DateFromToRangeFilter(label=_("Date between"), widget=DATE_RANGE_WIDGET)
     logged_by = filters.ModelChoiceFilter(queryset=staff_users, label=_("Logged by"), empty_label=_("Anyone"))
@@ -124,7 +127,9 @@ class InteractionFilter(filters.FilterSet):
 
 class SupportRequestFilter(filters.FilterSet):
     q = filters.CharFilter(field_name="description", lookup_expr="icontains", label=_("Search"))
-    organization = filters.ModelChoiceFilter(queryset=organizations, label=_("Partner"), empty_label=_("Any partner"))
+    organization = filters.ModelChoiceFilter(
+        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect
+    )
     category = filters.ChoiceFilter(choices=SupportCategory.choices, empty_label=_("Any category"))
     status = filters.MultipleChoiceFilter(choices=RequestStatus.choices, widget=forms.CheckboxSelectMultiple)
     urgency = filters.ChoiceFilter(choices=Urgency.choices, empty_label=_("Any urgency"))
@@ -139,7 +144,9 @@ class SupportRequestFilter(filters.FilterSet):
 class SupportDeliveryFilter(filters.FilterSet):
     REQUESTED = [("requested", _("Answers a request")), ("unrequested", _("Unrequested"))]
 
-    organization = filters.ModelChoiceFilter(queryset=organizations, label=_("Partner"), empty_label=_("Any partner"))
+    organization = filters.ModelChoiceFilter(
+        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect
+    )
     category = filters.ChoiceFilter(choices=SupportCategory.choices, empty_label=_("Any category"))
     delivered_on = filters.DateFromToRangeFilter(label=_("Delivered between"), widget=DATE_RANGE_WIDGET)
     requested = filters.ChoiceFilter(

@@ -171,6 +171,8 @@ class Interaction(models.Model):
         indexes = [
             # Partner timeline (newest first) and last-contact subquery.
             models.Index(fields=["organization", "-happened_on"], name="interaction_org_date_idx"),
+            # Interaction list: newest first, a page at a time.
+            models.Index(fields=["-happened_on", "-id"], name="interaction_list_date_idx"),
             # Home page: follow-ups not done, by date.
             models.Index(
                 fields=["follow_up_on"],
@@ -232,6 +234,8 @@ class SupportRequest(models.Model):
         indexes = [
             # Home page and request list: outstanding requests, oldest first.
             models.Index(fields=["status", "asked_on"], name="request_status_asked_idx"),
+            # Request list: newest first, a page at a time.
+            models.Index(fields=["-asked_on", "-id"], name="request_list_date_idx"),
         ]
 
     def __str__(self) -> str:
@@ -278,6 +282,10 @@ class SupportDelivery(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(money__gte=0), name="delivery_money_not_negative"),
             models.CheckConstraint(condition=models.Q(hours__gte=0), name="delivery_hours_not_negative"),
+        ]
+        indexes = [
+            # Delivery list: newest first, a page at a time.
+            models.Index(fields=["-delivered_on", "-id"], name="delivery_list_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -32,7 +32,10 @@ class OrganizationTable(tables.Table):
 
 
 class InteractionTable(tables.Table):
-    happened_on = tables.DateColumn(verbose_name=_("Date"), linkify=True, format="j M Y")
+    # Ties broken by id: pages never repeat or skip a row, and the list's index serves the sort.
+    happened_on = tables.DateColumn(
+        verbose_name=_("Date"), linkify=True, format="j M Y", order_by=("happened_on", "id")
+    )
     organization = tables.Column(linkify=True)
     summary = tables.Column(attrs={"td": {"class": "cell-text"}})
     follow_up_on = tables.DateColumn(format="j M Y")
@@ -59,7 +62,8 @@ class InteractionTable(tables.Table):
 
 
 class SupportRequestTable(tables.Table):
-    asked_on = tables.DateColumn(linkify=True, format="j M Y")
+    # Ties broken by id: pages never repeat or skip a row, and the list's index serves the sort.
+    asked_on = tables.DateColumn(linkify=True, format="j M Y", order_by=("asked_on", "id"))
     organization = tables.Column(linkify=True)
     description = tables.Column(verbose_name=_("What they asked for"), attrs={"td": {"class": "cell-text"}})
     amount_asked = tables.Column(verbose_name=_("Amount asked"))
@@ -81,7 +85,8 @@ class SupportRequestTable(tables.Table):
 
 
 class SupportDeliveryTable(tables.Table):
-    delivered_on = tables.DateColumn(linkify=True, format="j M Y")
+    # Ties broken by id: pages never repeat or skip a row, and the list's index serves the sort.
+    delivered_on = tables.DateColumn(linkify=True, format="j M Y", order_by=("delivered_on", "id"))
     organization = tables.Column(linkify=True)
     request = tables.Column(
         verbose_name=_("Answers request"),

@@ -18,6 +18,10 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["round", "id"]
+        indexes = [
+            # RoundQuerySet.with_counts: a round's responses by channel.
+            models.Index(fields=["round", "channel"], name="response_round_channel_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Response #{self.pk}"

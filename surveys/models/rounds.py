@@ -1,6 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,28 +50,28 @@ class Schedule(models.Model):
 
 class RoundQuerySet(models.QuerySet):
     def with_counts(self) -> "RoundQuerySet":
-        """Invitation counts by state, and responses by channel, in the same query."""
+        """Invitation counts by state, and responses by channel, in the same query.
+
+        Each count is its own correlated subquery (served by the round's
+        indexes) rather than a JOIN + GROUP BY: grouped, PostgreSQL ran the
+        response subqueries once per invitation row, which took 46 s for a
+        survey with 20 rounds of 3,400 invitations (docs/performance.md)."""
         from .responses import Response
 
-        responses = Response.objects.filter(round=models.OuterRef("pk")).order_by().values("round")
-
-        def response_count(channel):
-            rows = responses.filter(channel=channel).annotate(n=Count("pk")).values("n")
-            return models.functions.Coalesce(models.Subquery(rows[:1]), 0)
+        def count(model, **filters):
+            rows = model.objects.filter(round=models.OuterRef("pk"), **filters).order_by().values("round")
+            return models.functions.Coalesce(models.Subquery(rows.annotate(n=Count("*")).values("n")[:1]), 0)
 
         return self.annotate(
-            invited=Count("invitations", distinct=True),
-            sent=Count("invitations", filter=Q(invitations__state=SendState.SENT), distinct=True),
-            failed=Count("invitations", filter=Q(invitations__state=SendState.FAILED), distinct=True),
-            unknown=Count("invitations", filter=Q(invitations__state=SendState.UNKNOWN), distinct=True),
-            pending=Count(
-                "invitations",
-                filter=Q(invitations__state__in=[SendState.PENDING, SendState.SENDING]),
-                distinct=True,
-            ),
-            responded=Count("invitations", filter=Q(invitations__responded=True), distinct=True),
-            invited_responses=response_count(ResponseChannel.INVITED),
-            shared_responses=response_count(ResponseChannel.SHARED),
+            sent=count(Invitation, state=SendState.SENT),
+            failed=count(Invitation, state=SendState.FAILED),
+            unknown=count(Invitation, state=SendState.UNKNOWN),
+            pending=count(Invitation, state__in=[SendState.PENDING, SendState.SENDING]),
+            # Every state is counted above: their sum saves a scan of the round.
+            invited=F("sent") + F("failed") + F("unknown") + F("pending"),
+            responded=count(Invitation, responded=True),
+            invited_responses=count(Response, channel=ResponseChannel.INVITED),
+            shared_responses=count(Response, channel=ResponseChannel.SHARED),
         )
 
 
@@ -158,6 +158,8 @@ class Invitation(models.Model):
         indexes = [
             # Round page progress and the sweeper: invitations of a round by state.
             models.Index(fields=["round", "state"], name="invitation_round_state_idx"),
+            # RoundQuerySet.with_counts: how many of a round's invitations were used.
+            models.Index(fields=["round"], name="invitation_round_responded_idx", condition=Q(responded=True)),
         ]
 
     def __str__(self) -> str:
