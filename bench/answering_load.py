@@ -46,13 +46,44 @@ the bare view most (connecting was most of its cost: it now takes under 2 ms),
 so the submission ratio fell (0.36 to 0.2–0.3 in our runs) while both rates
 rose three to four times.
 
-**Still short:** the page's remaining ~10 ms and a submission's ~9 ms are ORM and
-Python work the bare view (under 2 ms) does not do: three queries for the page
-(the link with its round and survey, the questions, "you said, we did"), for a
-submission the lookup, a ten-field form and three writes in one transaction,
-and for both the base template, the CSP nonce and the rate-limit counter in
-Redis. Next candidates: caching the "you said, we did" items per round, and
-fewer columns in the link lookup.
+**Second round** (profiled with cProfile on repeated test-client requests,
+then measured here). Before it, on the same run of the machine (load average
+about 4): GET **8.89 ms** of CPU, submission **9.59 ms**, bare insert 2.02 ms,
+ratio **0.21**. In the page's profile the link lookup, the questions and
+"you said, we did" queries were over half, the rate limiter's three Redis round
+trips a sixth, rendering the page around the kept questions a fifth; the
+two-factor and OTP middleware cost nothing measurable for an anonymous
+respondent (no session cookie, so no query), so they were left alone. Changes:
+
+4. A live survey's questions, "you said, we did" items and blank page are kept
+   by each web process per round and language for a minute
+   (`surveys/views/respond.py`): a GET is one query (the link) and no template
+   pass, with this request's CSRF token put into the kept page; a submission
+   no longer queries the questions. Drafts (previews) are never kept; the key
+   holds the survey's `updated_at`, which leaving draft changes.
+5. The link lookup uses `.get()` on the unique hash instead of `.first()`,
+   whose ORDER BY cost more to build than the query took to run (naming the
+   columns with `.only()` was tried and was slower).
+6. Tried and taken back: a hand-written per-address limit (one INCR+EXPIRE
+   pipeline instead of django-ratelimit's ADD, EXISTS and INCR). It saved
+   about a sixth of a GET but reached into the private client of Django's
+   Redis cache; the maintained package stays, and the figures below include
+   that change, so they flatter the final code a little.
+
+Queries: page 3 → 1, submission 7 → 6 (the link, then BEGIN, the claim UPDATE,
+the response, the answers in one INSERT, COMMIT). After, with the machine
+busier (load average 7–8, so every CPU figure is inflated: the bare insert
+took 2.6–3.0 ms against 1.7–2.0 before): GET **6.3–7.1 ms** (2.3–2.6 times the
+bare insert's CPU, against 4.4 before), submission **8.9 ms** (3.4 times, against
+4.7), ratio **0.24–0.32** over three runs.
+
+**Still short:** neither target is met on this shared, loaded machine. What
+is left of a GET is Django's request cycle and the one lookup's ORM work (the
+three-table select_related is built afresh on every request); of a
+submission, the ten-field form, three ORM writes and a transaction's BEGIN
+and COMMIT, which the bare view (one autocommitted INSERT) does not pay.
+Next candidates: building the form's fields once per kept survey, and the
+lookup and claim as one statement.
 """
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")

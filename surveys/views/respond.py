@@ -4,11 +4,13 @@ scanners open links); only a POST with a valid CSRF token records answers."""
 
 import hashlib
 import logging
+import time
 from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -66,10 +68,15 @@ def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def _find_invitation(token: str) -> Invitation | None:
-    link = (
-        InvitationToken.objects.select_related("invitation__round__survey").filter(token_hash=hash_token(token)).first()
-    )
-    return link.invitation if link else None
+    """The link's invitation with its round and survey, in one query. Not
+    .first(): the hash is unique, and its ORDER BY cost more to build than
+    the query takes to run. (Naming only the columns the page reads, with
+    .only(), made the query slower to build than the columns it saved.)"""
+    links = InvitationToken.objects.select_related("invitation__round__survey")
+    try:
+        return links.get(token_hash=hash_token(token)).invitation
+    except InvitationToken.DoesNotExist:
+        return None
 
 
 def link_not_working(request: HttpRequest, language: str) -> HttpResponse:
@@ -81,10 +88,8 @@ def link_not_working(request: HttpRequest, language: str) -> HttpResponse:
 
 def _survey_page(request, survey_round: Round, language: str, *, invitation=None, preview=False):
     """Shows the survey, or records the answers. Returns a response."""
-    survey = survey_round.survey
-    # Ordered here rather than by Meta.ordering, which starts with the survey
-    # and so joins and sorts by the survey table for nothing.
-    questions = list(survey.questions.order_by("position", "id"))
+    parts = _page_parts(survey_round, language, fresh=preview)
+    questions = parts.questions
     with translation.override(language):
         switching = request.method == "POST" and "switch_language" in request.POST
         if request.method == "POST" and not switching and not preview:
@@ -98,26 +103,93 @@ def _survey_page(request, survey_round: Round, language: str, *, invitation=None
                 return redirect(reverse("surveys:thanks") + f"?lang={language}")
         elif switching:
             form = AnswerForm(questions, language, initial=initial_from_post(questions, request.POST))
+        elif parts.kept:
+            return _blank_page(request, survey_round, language, parts)
         else:
             form = AnswerForm(questions, language)
-        code, name = other_language(language)
-        context = {
-            "survey": survey,
-            "title": survey.title_in(language),
-            "intro": survey.intro_in(language),
-            "form": form,
-            # Called by the template while it renders (a template calls callables).
-            "questions_html": partial(questions_html, form, questions, language),
-            "language": language,
-            "other_language_code": code,
-            "other_language_name": name,
-            "loop_items": loop_items(survey, language, before=survey_round),
-            "closes_at": survey_round.closes_at,
-            "preview": preview,
-            "has_required": any(question.required for question in questions),
-        }
         status = 400 if form.is_bound and form.errors else 200
+        context = _page_context(survey_round, language, form, parts, preview=preview)
         return render(request, "surveys/respond/survey.html", context, status=status)
+
+
+def _page_context(survey_round: Round, language: str, form: AnswerForm, parts: "_Parts", *, preview: bool) -> dict:
+    survey, questions = survey_round.survey, parts.questions
+    code, name = other_language(language)
+    return {
+        "survey": survey,
+        "title": survey.title_in(language),
+        "intro": survey.intro_in(language),
+        "form": form,
+        # Called by the template while it renders (a template calls callables).
+        "questions_html": partial(questions_html, form, questions, language),
+        "language": language,
+        "other_language_code": code,
+        "other_language_name": name,
+        "loop_items": parts.loop,
+        "closes_at": survey_round.closes_at,
+        "preview": preview,
+        "has_required": any(question.required for question in questions),
+    }
+
+
+# Where the CSRF token goes in a kept blank page: the only part of it that
+# differs between respondents.
+CSRF_SLOT = "CSRFSLOT" * 4
+
+
+def _blank_page(request: HttpRequest, survey_round: Round, language: str, parts: "_Parts") -> HttpResponse:
+    """The page before anyone typed anything: the same for every respondent
+    of a round but for the CSRF token, so each process renders it once (with
+    a slot for the token) and afterwards only puts this request's token in."""
+    if parts.blank_page is None:
+        form = AnswerForm(parts.questions, language)
+        context = _page_context(survey_round, language, form, parts, preview=False) | {"csrf_token": CSRF_SLOT}
+        parts.blank_page = render_to_string("surveys/respond/survey.html", context, request)
+    return HttpResponse(parts.blank_page.replace(CSRF_SLOT, get_token(request)))
+
+
+class _Parts:
+    """A survey's questions and "you said, we did" items in one language, and
+    its blank page once rendered; `kept` when shared between requests."""
+
+    __slots__ = ("expires", "questions", "loop", "blank_page", "kept")
+
+    def __init__(self, questions: list, loop: list, *, kept: bool):
+        self.expires = time.time() + _PAGE_PARTS_SECONDS
+        self.questions, self.loop, self.kept = questions, loop, kept
+        self.blank_page: str | None = None
+
+
+# A live survey's questions, "you said, we did" items and blank page, per
+# round and language, kept by each web process for a minute: two of a page's
+# three queries and all of its rendering, and a submission's question query,
+# on every request otherwise. Questions change only while a survey is a draft
+# (never kept), and leaving draft saves the survey (a new updated_at, so a new
+# key); the minute bounds how long an item added to an earlier round, or a
+# question changed in the admin, takes to show.
+_PAGE_PARTS: dict[tuple, _Parts] = {}
+_PAGE_PARTS_SECONDS = 60
+_PAGE_PARTS_MAX = 256
+
+
+def _page_parts(survey_round: Round, language: str, *, fresh: bool = False) -> _Parts:
+    """The round's page parts in this language. Two queries when `fresh` (a
+    draft's preview) or not yet kept, else none."""
+    survey = survey_round.survey
+    key = (survey_round.pk, survey_round.opened_at, survey_round.closes_at, survey.pk, survey.updated_at, language)
+    keep = not fresh and not survey.is_editable and survey_round.pk is not None
+    kept = _PAGE_PARTS.get(key) if keep else None
+    if kept is not None and kept.expires > time.time():
+        return kept
+    # Ordered here rather than by Meta.ordering, which starts with the survey
+    # and so joins and sorts by the survey table for nothing.
+    questions = list(survey.questions.order_by("position", "id"))
+    parts = _Parts(questions, loop_items(survey, language, before=survey_round), kept=keep)
+    if keep:
+        if len(_PAGE_PARTS) >= _PAGE_PARTS_MAX:
+            _PAGE_PARTS.clear()
+        _PAGE_PARTS[key] = parts
+    return parts
 
 
 # The questions of an empty form, as HTML, per survey version and language.
