@@ -2,6 +2,7 @@
 spreadsheet: a cell that starts like a formula is turned into plain text."""
 
 from django_tables2.export import ExportMixin, TableExport
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from . import audit
 
@@ -17,6 +18,15 @@ def neutralise(value):
     return value
 
 
+def xlsx_text(value):
+    """XLSX cannot hold most control characters (a vertical tab pasted from
+    a word processor, say): openpyxl refuses the whole file, a server error.
+    They are dropped; the CSV keeps them."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 class SafeTableExport(TableExport):
     SAFE_FORMATS = (TableExport.CSV, TableExport.XLSX)
 
@@ -29,8 +39,9 @@ class SafeTableExport(TableExport):
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        safe = [tuple(neutralise(cell) for cell in row) for row in dataset]
-        dataset.headers = [neutralise(h) for h in dataset.headers]
+        clean = xlsx_text if self.format == self.XLSX else (lambda value: value)
+        safe = [tuple(neutralise(clean(cell)) for cell in row) for row in dataset]
+        dataset.headers = [neutralise(clean(h)) for h in dataset.headers]
         del dataset[:]
         for row in safe:
             dataset.append(row)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import RequestStatus
+from .filters import IdsChoiceField
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,6 +37,8 @@ class OrganizationForm(forms.ModelForm):
             "do_not_name_publicly",
             "tags",
         ]
+        # An id too large for the database is refused, not a server error.
+        field_classes = {"tags": IdsChoiceField}
         widgets = {
             "tags": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -95,6 +98,7 @@ class InteractionForm(forms.ModelForm):
     class Meta:
         model = Interaction
         fields = ["kind", "happened_on", "contacts", "summary", "confidential_notes", "follow_up_on", "follow_up_done"]
+        field_classes = {"contacts": IdsChoiceField}  # as OrganizationForm's tags
         widgets = {
             "happened_on": DATE,
             "follow_up_on": DATE,

@@ -83,7 +83,9 @@ def round_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager's decision about invitations whose sending is unknown or failed."""
     survey_round = _round_with_counts(pk)
-    ids = [int(i) for i in request.POST.getlist("invitation") if i.isdigit()]
+    # isascii(): "²".isdigit() is true but int("²") fails; 19 digits or more
+    # overflow the id column, which SQLite answers with an error (both 500s).
+    ids = [int(i) for i in request.POST.getlist("invitation") if i.isascii() and i.isdigit() and len(i) < 19]
     ids = list(Invitation.objects.filter(round=survey_round, pk__in=ids).values_list("pk", flat=True))
     action = request.POST.get("action")
     if not ids or action not in ("resend", "mark_sent"):

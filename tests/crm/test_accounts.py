@@ -92,6 +92,18 @@ def test_wrong_password_is_refused_with_a_message(program_manager):
     assert not is_logged_in(client)
 
 
+def test_a_username_too_long_for_any_account_is_refused(db):
+    """Found by tests/security/test_fuzz_forms.py: a 300-character username
+    reached django-axes' 255-character column, a 500 on PostgreSQL."""
+    client = browser()
+
+    response = log_in(client, "x" * 300, WRONG)
+
+    assert response.status_code == 400
+    assert "username" in response.context["form"].errors
+    assert not is_logged_in(client)
+
+
 def test_login_form_needs_the_csrf_token(program_manager):
     client = browser()
 

@@ -128,6 +128,21 @@ def test_export_neutralises_cells_that_look_like_formulas(manager_client, list_n
     assert sorted(column(rows, list_name, text_column)) == sorted("'" + text for text in DANGEROUS)
 
 
+@pytest.mark.parametrize("list_name", LISTS)
+def test_xlsx_drops_control_characters_a_spreadsheet_cannot_hold(manager_client, list_name):
+    """Found by tests/security/test_fuzz_query_params.py: a vertical tab pasted
+    from a word processor made openpyxl refuse the whole file (a 500)."""
+    _, query, _, text_column, make = LISTS[list_name]
+    make("Pasted\x0bfrom\x1fWord", wanted=True)
+    make("\x0b=1+2", wanted=True)
+
+    xlsx = read_rows(export(manager_client, list_name, "xlsx", **query), "xlsx")
+    csv_rows = read_rows(export(manager_client, list_name, "csv", **query), "csv")
+
+    assert sorted(column(xlsx, list_name, text_column)) == ["'=1+2", "PastedfromWord"]
+    assert "Pasted\x0bfrom\x1fWord" in column(csv_rows, list_name, text_column)
+
+
 def test_xlsx_keeps_numbers_as_numbers(manager_client):
     make_delivery("Blankets", wanted=True)
 

@@ -132,6 +132,10 @@ def test_program_manager_edits_a_partner(manager_client, sample_rows):
         ({"keep_in_touch_days": "monthly"}, "keep_in_touch_days"),
         ({"keep_in_touch_days": "731"}, "keep_in_touch_days"),
         ({"name": "Sample partner"}, "name"),  # already taken
+        # Found by tests/security/test_fuzz_forms.py: an id too large for the
+        # database made SQLite raise OverflowError, a 500.
+        ({"tags": [str(2**63)]}, "tags"),
+        ({"tags": ["\u00b2"]}, "tags"),
     ],
 )
 def test_bad_partner_input_is_refused(manager_client, sample_rows, assert_bad_input, overrides, field):

@@ -155,6 +155,15 @@ def test_a_decision_needs_invitations_of_this_round_and_an_action(manager_client
     assert Invitation.objects.filter(state="unknown").count() == 2
 
 
+def test_a_decision_about_ids_that_are_not_ids_is_refused(manager_client, busy_round):
+    """Found by tests/security/test_fuzz_forms.py: "²" passed isdigit() and
+    broke int(), and a 30-digit id overflowed SQLite: both were 500s."""
+    for bad in ("\u00b2", "9" * 30, str(2**63)):
+        refused = manager_client.post(url("round_unknown", busy_round.pk), {"invitation": [bad], "action": "resend"})
+        assert refused.status_code == 400, bad
+    assert busy_round.invitations.filter(state="unknown").count() == 1
+
+
 def test_leadership_cannot_decide_about_sends(leader_client, busy_round):
     unknown = busy_round.invitations.get(state="unknown")
     refused = leader_client.post(url("round_unknown", busy_round.pk), {"invitation": [unknown.pk], "action": "resend"})
