@@ -66,6 +66,9 @@ def prepare(args: argparse.Namespace) -> dict:
     call_command("migrate", verbosity=0, interactive=False)
     if holds_data() and not args.regenerate:
         print("Dataset: using the data already in the database (--regenerate to start again).")
+        # Data made before closed rounds' counts were stored: store them now,
+        # as the product's scheduler would (a no-op when they are there).
+        call_command("summarise_rounds", verbosity=0)
         return {"reused": True, **counts()}
     print(f"Dataset: generating at scale {args.scale}, seed {args.seed} …")
     started = time.perf_counter()

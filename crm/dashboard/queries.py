@@ -294,10 +294,13 @@ class DashboardData:
     median_days = cached_property(lambda self: median_days_to_first_delivery(self.scope))
     open_requests = cached_property(lambda self: open_requests_by_age(self.scope, self.today))
     rounds = cached_property(lambda self: survey_queries.rounds_in_period(self.scope))
-    domain_scores = cached_property(lambda self: survey_queries.domain_scores_in_period(self.scope, self.rounds))
-    partner_trend = cached_property(lambda self: survey_queries.partner_likelihood_trend(self.scope))
-    mirrored = cached_property(lambda self: survey_queries.mirrored_in_period(self.scope))
-    survey_totals = cached_property(lambda self: survey_queries.survey_totals(self.scope))
+    survey_tally = cached_property(lambda self: survey_queries.tally_in_period(self.scope))
+    domain_scores = cached_property(
+        lambda self: survey_queries.domain_scores_in_period(self.rounds, self.survey_tally) if self.rounds else []
+    )
+    partner_trend = cached_property(lambda self: survey_queries.partner_likelihood_trend(self.survey_tally))
+    mirrored = cached_property(lambda self: survey_queries.mirrored_in_period(self.survey_tally))
+    survey_totals = cached_property(lambda self: survey_queries.survey_totals(self.scope, self.rounds))
 
 
 def partner_panel(organization: Organization, today: datetime.date | None = None) -> dict:

@@ -1,6 +1,7 @@
 from .recipients import Recipient
 from .responses import Answer, Response, ResponseAuthor
 from .rounds import Invitation, InvitationToken, Round, Schedule
+from .summaries import RoundCount, RoundSummary
 from .surveys import Question, Survey, YouSaidWeDid
 
 __all__ = [
@@ -12,6 +13,8 @@ __all__ = [
     "Response",
     "ResponseAuthor",
     "Round",
+    "RoundCount",
+    "RoundSummary",
     "Schedule",
     "Survey",
     "YouSaidWeDid",

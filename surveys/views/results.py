@@ -21,7 +21,8 @@ def _selected_rounds(request: HttpRequest, survey: Survey):
     """All rounds, or the one chosen with ?round=; an unknown value is ignored."""
     chosen = request.GET.get("round", "")
     rounds = survey.rounds.exclude(status=RoundStatus.MISSED)
-    if chosen.isdigit() and rounds.filter(pk=chosen).exists():
+    # isascii(): "²".isdigit() is true but is no id (a 500 before this check).
+    if chosen.isascii() and chosen.isdigit() and len(chosen) < 19 and rounds.filter(pk=chosen).exists():
         return [rounds.get(pk=chosen)], int(chosen)
     return None, None
 
@@ -34,10 +35,11 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     round_rows = results.round_response_counts(survey)
     questions = {q.pk: q for q in survey.questions.all()}
     trend: dict[int, dict[int, float | None]] = {}
-    for row in results.trend_by_round(survey):
+    tally = results.survey_tally(survey)  # every figure below adds up these counts
+    for row in results.trend_by_round(survey, tally):
         trend.setdefault(row["question_id"], {})[row["round_id"]] = row["mean"]
     domains: dict[str, dict[int, float | None]] = {}
-    for row in results.domain_scores([survey]):
+    for row in results.domain_scores([survey], tally):
         domains.setdefault(row["domain"], {})[row["round_id"]] = row["mean"]
     total = sum(r.invited_responses + r.shared_responses for r in round_rows)
     context = {
@@ -45,7 +47,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds": round_rows,
         "chosen_round": chosen,
         "total_responses": shown(total, total),
-        "question_results": results.question_results(survey, rounds),
+        "question_results": results.question_results(survey, rounds, tally),
         "trend_rows": [
             {"question": questions[qid], "means": [by_round.get(r.pk) for r in round_rows]}
             for qid, by_round in trend.items()

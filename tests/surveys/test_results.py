@@ -144,6 +144,11 @@ def test_an_unknown_round_choice_is_ignored(leader_client, answered_survey):
     url = reverse("surveys:survey_results", args=[answered_survey.pk])
     assert leader_client.get(url + "?round=abc").status_code == 200
     assert leader_client.get(url + "?round=999999").context["chosen_round"] is None
+    # Found by tests/security/test_fuzz_query_params.py: both were 500s.
+    for query in ("?round=%C2%B2", "?round=" + "9" * 30):
+        assert leader_client.get(url + query).context["chosen_round"] is None, query
+        csv_url = reverse("surveys:survey_results_csv", args=[answered_survey.pk]) + query
+        assert leader_client.get(csv_url).status_code == 200, query
 
 
 def _csv_rows(client, survey, query=""):
