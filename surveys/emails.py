@@ -2,10 +2,17 @@
 recipient's language. The raw token lives only inside the message."""
 
 import contextlib
+import functools
+import re
+import smtplib
 import time
+from email.utils import formatdate, make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends import smtp
+from django.core.mail.message import sanitize_address
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -44,9 +51,10 @@ _RENDERED_SECONDS = 60
 _rendered_cache: dict = {}
 
 
-def _rendered(template: str, invitation: Invitation) -> tuple[str, str, str]:
-    """(subject, text, html) of this kind of email for the invitation's round
-    and language, with TOKEN_SLOT in place of the token."""
+def _rendered(template: str, invitation: Invitation) -> tuple[str, str, str, bytes | None]:
+    """(subject, text, html, bytes) of this kind of email for the invitation's
+    round and language, with TOKEN_SLOT in place of the token; the bytes are
+    the whole message as sent (see _flattened_template)."""
     survey_round, language = invitation.round, invitation.language
     survey = survey_round.survey
     # Ids can come back (SQLite after a rollback): the timestamps tell apart rows that share one.
@@ -71,23 +79,103 @@ def _rendered(template: str, invitation: Invitation) -> tuple[str, str, str]:
         html = render_to_string(f"surveys/email/{template}.html", context)
     if len(_rendered_cache) > 256:
         _rendered_cache.clear()
-    _rendered_cache[key] = (time.monotonic(), (subject, text, html))
-    return subject, text, html
+    rendered = (subject, text, html, _flattened_template(subject, text, html))
+    _rendered_cache[key] = (time.monotonic(), rendered)
+    return rendered
+
+
+# Turning a message into bytes (MIME parts, every header folded and encoded
+# by the email package) was the largest part of a send's CPU, and it is the
+# same for every email of a round but for the address, the token, the date
+# and the Message-ID. So the bytes are made once, with slots, and filled in.
+TO_SLOT = "to-slot@slot.invalid"
+# Addresses the email package writes unchanged; any other takes the slow path.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,190}")
+
+
+def _message(subject: str, text: str, html: str, address: str, raw_token: str) -> EmailMultiAlternatives:
+    opt_out_url = _links(raw_token)["opt_out_url"]
+    message = _PrefilledEmail(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [address], headers={"List-Unsubscribe": f"<{opt_out_url}>"}
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _flattened_template(subject: str, text: str, html: str) -> bytes | None:
+    """The message as the SMTP backend would send it, with TO_SLOT and
+    TOKEN_SLOT, without Date and Message-ID; None when the email package
+    encoded a slot (quoted-printable for very long lines), which the bytes
+    could then not be filled in safely."""
+    message = _message(subject, text, html, TO_SLOT, TOKEN_SLOT).message()
+    del message["Date"], message["Message-ID"]
+    data = message.as_bytes(linesep="\r\n")
+    slots = text.count(TOKEN_SLOT) + html.count(TOKEN_SLOT) + 1  # and List-Unsubscribe
+    if data.count(TOKEN_SLOT.encode()) != slots or data.count(TO_SLOT.encode()) != 1:
+        return None
+    return data
+
+
+class _Flattened:
+    """What _PrefilledEmail.message() gives the mail backend: bytes, made."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:
+        return self.data if linesep == "\r\n" else self.data.replace(b"\r\n", linesep.encode())
+
+
+class _PrefilledEmail(EmailMultiAlternatives):
+    """An email whose bytes may be made already (`flattened`); the object
+    itself (subject, body, headers) is complete either way."""
+
+    flattened: bytes | None = None
+
+    def message(self):
+        return super().message() if self.flattened is None else _Flattened(self.flattened)
+
+
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+class PrefilledSMTPBackend(smtp.EmailBackend):
+    """Django's SMTP backend, which hands a prefilled email's bytes to the
+    server as they are: parsing the sender's and the recipient's address
+    again for every email cost as much as the rest of the send. (Only plain
+    ASCII addresses are prefilled, and parsing leaves those unchanged.)"""
+
+    def _send(self, email_message) -> bool:
+        if getattr(email_message, "flattened", None) is None:
+            return super()._send(email_message)
+        sender = _sanitized_sender(email_message.from_email, email_message.encoding or settings.DEFAULT_CHARSET)
+        try:
+            self.connection.sendmail(sender, email_message.recipients(), email_message.flattened)
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        return True
+
+
+@functools.lru_cache(maxsize=8)
+def _sanitized_sender(address: str, encoding: str) -> str:
+    return sanitize_address(address, encoding)
 
 
 def _send(template: str, invitation: Invitation, raw_token: str) -> None:
-    subject, text, html = _rendered(template, invitation)
+    subject, text, html, flattened = _rendered(template, invitation)
     # A token is URL-safe base64: no template escaping would have changed it.
-    text, html = text.replace(TOKEN_SLOT, raw_token), html.replace(TOKEN_SLOT, raw_token)
-    opt_out_url = _links(raw_token)["opt_out_url"]
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        settings.DEFAULT_FROM_EMAIL,
-        [invitation.email],
-        headers={"List-Unsubscribe": f"<{opt_out_url}>"},
+    address = invitation.email
+    message = _message(
+        subject, text.replace(TOKEN_SLOT, raw_token), html.replace(TOKEN_SLOT, raw_token), address, raw_token
     )
-    message.attach_alternative(html, "text/html")
+    if flattened is not None and _PLAIN_ADDRESS.fullmatch(address):
+        date, message_id = formatdate(localtime=settings.EMAIL_USE_LOCALTIME), make_msgid(domain=DNS_NAME)
+        headers = f"Date: {date}\r\nMessage-ID: {message_id}\r\n"
+        message.flattened = headers.encode() + flattened.replace(TOKEN_SLOT.encode(), raw_token.encode()).replace(
+            TO_SLOT.encode(), address.encode()
+        )
     message.connection = mail_connection()
     try:
         message.send()
@@ -119,7 +207,9 @@ def mail_connection():
     if _shared["connection"] is not None and (idle or server != _shared["server"]):
         drop_mail_connection()
     if _shared["connection"] is None:
-        connection = get_connection()
+        connection = get_connection(
+            f"{__name__}.PrefilledSMTPBackend" if settings.EMAIL_BACKEND == _SMTP_BACKEND else None
+        )
         # Opened here, so that send() leaves it open for the next message.
         connection.open()
         _shared.update(connection=connection, server=server)

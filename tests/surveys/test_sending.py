@@ -154,11 +154,11 @@ def test_the_sweeper_requeues_invitations_nobody_picked_up(invitation, settings)
     long_ago = timezone.now() - datetime.timedelta(seconds=settings.SEND_LEASE_SECONDS + 1)
     invitation.round.opened_at = long_ago
     invitation.round.save()
-    with mock.patch("surveys.tasks.send_invitation.delay") as delay:
+    with mock.patch("surveys.tasks.send_invitations.delay") as delay:
         assert tasks.sweep_sending() == {"unknown": 0, "requeued": 1}
         # Queued again: the next sweep waits a whole lease before doing it again.
         assert tasks.sweep_sending() == {"unknown": 0, "requeued": 0}
-    delay.assert_called_once_with(invitation.pk)
+    delay.assert_called_once_with([invitation.pk])
     assert state(invitation).state == SendState.PENDING
     assert sending.send_invitation(invitation.pk) == "sent"
 
@@ -230,11 +230,13 @@ def test_a_person_who_opted_out_before_sending_is_not_emailed(invitation, change
     assert state(invitation).state == SendState.FAILED
 
 
-def test_tasks_are_queued_with_ids_only(survey):
+def test_tasks_are_queued_with_ids_only_a_group_per_task(survey, monkeypatch):
+    monkeypatch.setattr(sending, "CLAIM_SIZE", 2)
     survey_round = RoundFactory(survey=survey)
     rows = InvitationFactory.create_batch(3, round=survey_round)
     InvitationFactory(round=survey_round, state=SendState.SENT)
-    with mock.patch("surveys.tasks.send_invitation.delay") as delay:
+    with mock.patch("surveys.tasks.send_invitations.delay") as delay:
         assert tasks.dispatch_round(survey_round.pk) == 3
-    assert sorted(call.args for call in delay.call_args_list) == [(row.pk,) for row in rows]
-    assert all(call.kwargs == {} and type(call.args[0]) is int for call in delay.call_args_list)
+    assert [call.args for call in delay.call_args_list] == [([rows[0].pk, rows[1].pk],), ([rows[2].pk],)]
+    assert all(call.kwargs == {} for call in delay.call_args_list)
+    assert all(type(pk) is int for call in delay.call_args_list for pk in call.args[0])

@@ -1,0 +1,175 @@
+"""Invitations sent in groups keep every promise of sending one by one: an
+error on one row touches no other, a transient one is retried for that row
+alone, a group that runs out of time hands back what it did not try, and the
+database work of a group does not grow with its size."""
+
+import smtplib
+from collections import Counter
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from surveys import tasks
+from surveys.choices import SendState
+from surveys.models import Invitation, InvitationToken
+from surveys.services import sending
+from tests.factories import InvitationFactory, QuestionFactory, RecipientFactory, RoundFactory, SurveyFactory
+
+pytestmark = pytest.mark.django_db
+
+SEND = "django.core.mail.EmailMultiAlternatives.send"
+
+
+@pytest.fixture
+def rows():
+    survey_round = RoundFactory(survey=SurveyFactory(status="active"))
+    QuestionFactory(survey=survey_round.survey)
+    return [
+        InvitationFactory(round=survey_round, recipient=RecipientFactory(email=f"person{n}@example.net"))
+        for n in range(5)
+    ]
+
+
+def states(rows) -> list[str]:
+    by_id = dict(Invitation.objects.filter(pk__in=[r.pk for r in rows]).values_list("pk", "state"))
+    return [by_id[r.pk] for r in rows]
+
+
+def delivered() -> Counter:
+    return Counter(address for message in mail.outbox for address in message.to)
+
+
+def failing_for(address: str, error: Exception, times: int = 1):
+    """A stand-in for EmailMultiAlternatives.send that fails `times` times for
+    one address and delivers everything else to the outbox."""
+    failures = {"left": times}
+    real_send = mail.EmailMultiAlternatives.send
+
+    def send(message, *args, **kwargs):
+        if message.to == [address] and failures["left"]:
+            failures["left"] -= 1
+            raise error
+        return real_send(message, *args, **kwargs)
+
+    return send
+
+
+def test_a_group_sends_each_invitation_once_with_its_own_link(rows):
+    outcome = sending.send_invitations([r.pk for r in rows])
+
+    assert sorted(outcome.sent) == sorted(r.pk for r in rows)
+    assert states(rows) == [SendState.SENT] * 5
+    assert delivered() == Counter({f"person{n}@example.net": 1 for n in range(5)})
+    links = {message.body.split("/s/")[1].split("/")[0] for message in mail.outbox}
+    assert len(links) == 5
+    assert InvitationToken.objects.filter(invitation__in=rows).count() == 5
+    assert sending.send_invitations([r.pk for r in rows]).sent == []
+    assert len(mail.outbox) == 5
+
+
+def test_a_transient_error_hands_back_only_its_own_row(rows):
+    error = smtplib.SMTPServerDisconnected("gone")
+    with mock.patch(SEND, autospec=True, side_effect=failing_for("person2@example.net", error)):
+        outcome = sending.send_invitations([r.pk for r in rows])
+
+    assert outcome.retry == [rows[2].pk] and len(outcome.sent) == 4
+    assert states(rows) == ["sent", "sent", "pending", "sent", "sent"]
+    assert "SMTPServerDisconnected" in Invitation.objects.get(pk=rows[2].pk).last_error
+    assert "person2@example.net" not in delivered()
+
+
+def test_the_task_retries_the_failed_row_alone_and_sends_it_once(rows):
+    error = smtplib.SMTPServerDisconnected("gone")
+    send = failing_for("person2@example.net", error, times=2)
+    with mock.patch(SEND, autospec=True, side_effect=send) as patched:
+        tasks.send_invitations.delay([r.pk for r in rows])  # eager: the retries run at once
+
+    assert patched.call_count == 5 + 2
+    assert states(rows) == [SendState.SENT] * 5
+    assert delivered() == Counter({f"person{n}@example.net": 1 for n in range(5)})
+    assert Invitation.objects.get(pk=rows[2].pk).attempts == 3
+    assert {Invitation.objects.get(pk=r.pk).attempts for r in rows if r != rows[2]} == {1}
+
+
+def test_the_task_gives_up_on_a_row_after_max_attempts_and_not_on_the_others(rows):
+    error = smtplib.SMTPServerDisconnected("gone")
+    send = failing_for("person0@example.net", error, times=100)
+    with mock.patch(SEND, autospec=True, side_effect=send) as patched:
+        tasks.send_invitations.delay([r.pk for r in rows])
+
+    assert patched.call_count == 4 + sending.MAX_ATTEMPTS
+    assert states(rows) == ["failed", "sent", "sent", "sent", "sent"]
+    assert len(mail.outbox) == 4
+
+
+def test_a_permanent_error_and_an_opted_out_person_leave_the_others_alone(rows):
+    refused = smtplib.SMTPRecipientsRefused({"person1@example.net": (550, b"5.1.1 no such user")})
+    type(rows[3].recipient).objects.filter(pk=rows[3].recipient_id).update(opted_out=True)
+    with mock.patch(SEND, autospec=True, side_effect=failing_for("person1@example.net", refused)):
+        outcome = sending.send_invitations([r.pk for r in rows])
+
+    assert (outcome.failed, outcome.not_deliverable, outcome.retry) == ([rows[1].pk], [rows[3].pk], [])
+    assert states(rows) == ["sent", "failed", "sent", "failed", "sent"]
+    assert sorted(delivered()) == ["person0@example.net", "person2@example.net", "person4@example.net"]
+
+
+def test_rows_already_claimed_or_sent_are_skipped(rows):
+    Invitation.objects.filter(pk=rows[0].pk).update(state=SendState.SENDING)
+    Invitation.objects.filter(pk=rows[1].pk).update(state=SendState.UNKNOWN)
+    outcome = sending.send_invitations([r.pk for r in rows])
+    assert sorted(outcome.sent) == [r.pk for r in rows[2:]]
+    assert states(rows)[:2] == [SendState.SENDING, SendState.UNKNOWN]
+    assert "person0@example.net" not in delivered() and "person1@example.net" not in delivered()
+
+
+class Clock:
+    """time.monotonic that moves 30 seconds with every email sent."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_a_group_out_of_time_hands_back_the_rows_it_did_not_try(rows, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(sending, "time", clock)
+    monkeypatch.setattr(sending, "SEND_BUDGET_SECONDS", 40)
+    real_send = mail.EmailMultiAlternatives.send
+
+    def slow_send(message, *args, **kwargs):
+        clock.now += 30
+        return real_send(message, *args, **kwargs)
+
+    with mock.patch(SEND, autospec=True, side_effect=slow_send):
+        outcome = sending.send_invitations([r.pk for r in rows])
+        assert len(outcome.sent) == 2 and outcome.released == [r.pk for r in rows[2:]]
+        assert states(rows) == ["sent", "sent", "pending", "pending", "pending"]
+        assert [Invitation.objects.get(pk=r.pk).attempts for r in rows] == [1, 1, 0, 0, 0]
+
+        tasks.send_invitations.delay([r.pk for r in rows])  # eager: what it hands back is queued again
+
+    assert states(rows) == [SendState.SENT] * 5
+    assert delivered() == Counter({f"person{n}@example.net": 1 for n in range(5)})
+
+
+def test_a_group_costs_the_same_queries_whatever_its_size(monkeypatch):
+    """Claiming, linking and reading a group are a fixed number of statements;
+    only marking rows sent grows, one statement per MARK_SENT_EVERY rows."""
+    monkeypatch.setattr(sending, "MARK_SENT_EVERY", 1000)
+    survey_round = RoundFactory(survey=SurveyFactory(status="active"))
+    QuestionFactory(survey=survey_round.survey)
+    small = InvitationFactory.create_batch(2, round=survey_round)
+    large = InvitationFactory.create_batch(20, round=survey_round)
+    sending.send_invitations([InvitationFactory(round=survey_round).pk])  # the email is rendered once per round
+
+    counts = []
+    for group in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert len(sending.send_invitations([r.pk for r in group]).sent) == len(group)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
