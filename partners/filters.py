@@ -99,7 +99,7 @@ class InteractionFilter(filters.FilterSet):
 
     q = filters.CharFilter(field_name="summary", lookup_expr="icontains", label=_("Search summaries"))
     organization = filters.ModelChoiceFilter(
-        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect
+        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect(label_field="name")
     )
     kind = filters.ChoiceFilter(choices=InteractionKind.choices, empty_label=_("Any kind"))
     happened_on = filters.DateFromToRangeFilter(label=_("Date between"), widget=DATE_RANGE_WIDGET)
@@ -128,7 +128,7 @@ class InteractionFilter(filters.FilterSet):
 class SupportRequestFilter(filters.FilterSet):
     q = filters.CharFilter(field_name="description", lookup_expr="icontains", label=_("Search"))
     organization = filters.ModelChoiceFilter(
-        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect
+        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect(label_field="name")
     )
     category = filters.ChoiceFilter(choices=SupportCategory.choices, empty_label=_("Any category"))
     status = filters.MultipleChoiceFilter(choices=RequestStatus.choices, widget=forms.CheckboxSelectMultiple)
@@ -145,7 +145,7 @@ class SupportDeliveryFilter(filters.FilterSet):
     REQUESTED = [("requested", _("Answers a request")), ("unrequested", _("Unrequested"))]
 
     organization = filters.ModelChoiceFilter(
-        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect
+        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect(label_field="name")
     )
     category = filters.ChoiceFilter(choices=SupportCategory.choices, empty_label=_("Any category"))
     delivered_on = filters.DateFromToRangeFilter(label=_("Delivered between"), widget=DATE_RANGE_WIDGET)

@@ -25,3 +25,20 @@ def test_names_are_escaped_and_nothing_is_selected_without_a_value():
     html = LongSelect(choices=CHOICES).render("organization", None)
     assert "Riverton &lt;Night&gt; &amp; Co" in html
     assert "selected" not in html.replace('<option value="" selected>', "")
+
+
+def test_a_model_choice_field_gives_the_same_options_without_building_objects(db, django_assert_num_queries):
+    from partners.models import Organization
+    from tests.factories import OrganizationFactory
+
+    chosen = OrganizationFactory(name="Harbor <Street> Workers")
+    OrganizationFactory(name='The "Quiet" Hours')
+    queryset = Organization.objects.only("id", "name")
+    ours = forms.ModelChoiceField(queryset, empty_label="Any partner", widget=LongSelect(label_field="name"))
+    django = forms.ModelChoiceField(queryset, empty_label="Any partner")
+    attrs = {"id": "id_organization"}
+
+    with django_assert_num_queries(1):
+        html = ours.widget.render("organization", chosen.pk, attrs)
+    assert squeeze(html) == squeeze(django.widget.render("organization", chosen.pk, attrs))
+    assert f'<option value="{chosen.pk}" selected>Harbor &lt;Street&gt; Workers</option>' in html
