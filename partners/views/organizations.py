@@ -1,5 +1,6 @@
 from django.contrib.messages.views import SuccessMessageMixin
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -24,9 +25,17 @@ class OrganizationList(FilteredTableView):
     add_permission = "partners.add_organization"
 
     def get_queryset(self):
+        interaction_total = (
+            Interaction.objects.filter(organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
         return (
             Organization.objects.with_contact_figures()
             .with_support_figures()
+            .annotate(interaction_total=Coalesce(Subquery(interaction_total), 0))
             .select_related("relationship_lead")
             .prefetch_related("tags")
         )
@@ -35,20 +44,27 @@ class OrganizationList(FilteredTableView):
 class OrganizationDetail(StaffPermissionMixin, DetailView):
     permission_required = "partners.view_organization"
     template_name = "partners/organization_detail.html"
+    # The timeline shows the latest interactions; the interaction list,
+    # filtered to the partner, has them all. A partner worked with for years
+    # has hundreds, and the page should stay quick to read and to load.
+    timeline_limit = 50
 
     def get_queryset(self):
-        interactions = Interaction.objects.select_related("logged_by").prefetch_related(listed_contacts())
-        if not self.request.user.has_perm("partners.view_confidential_notes"):
-            # Never fetched, so never decrypted, for someone who may not read them.
-            interactions = interactions.defer("confidential_notes")
+        interaction_total = (
+            Interaction.objects.filter(organization=OuterRef("pk"))
+            .order_by()
+            .values("organization")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
         return (
             Organization.objects.with_contact_figures()
             .with_support_figures()
+            .annotate(interaction_total=Coalesce(Subquery(interaction_total), 0))
             .select_related("relationship_lead")
             .prefetch_related(
                 "tags",
                 listed_contacts(),
-                Prefetch("interactions", queryset=interactions),
                 Prefetch(
                     "requests",
                     queryset=SupportRequest.objects.with_delivery_figures().prefetch_related(
@@ -63,12 +79,22 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             )
         )
 
+    def timeline(self, organization: Organization) -> list[Interaction]:
+        """The latest interactions, with who was there (two queries)."""
+        interactions = Interaction.objects.select_related("logged_by").prefetch_related(listed_contacts())
+        if not self.request.user.has_perm("partners.view_confidential_notes"):
+            # Never fetched, so never decrypted, for someone who may not read them.
+            interactions = interactions.defer("confidential_notes")
+        return list(interactions.filter(organization=organization)[: self.timeline_limit])
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organization = self.object
         requests = list(organization.requests.all())
         context.update(
             can_edit=self.request.user.has_perm("partners.change_organization"),
+            timeline=self.timeline(organization),
+            timeline_limit=self.timeline_limit,
             can_see_notes=self.request.user.has_perm("partners.view_confidential_notes"),
             today=timezone.localdate(),
             requests=requests,

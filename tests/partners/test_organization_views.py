@@ -322,3 +322,28 @@ def test_partner_page_costs_the_same_queries_for_5_or_50_rows(request, program_m
     client = request.getfixturevalue(who)
     page = f"partner detail ({who.split('_')[0]})"
     assert_constant_queries(client, detail_url(organization), page, add_rows)
+
+
+def test_the_timeline_shows_the_latest_interactions_and_links_to_all_of_them(manager_client, sample_rows):
+    from partners.views.organizations import OrganizationDetail
+    from tests.factories import InteractionFactory
+
+    organization = sample_rows.organization
+    limit = OrganizationDetail.timeline_limit
+    InteractionFactory.create_batch(limit + 1, organization=organization, summary="Older visit")
+    latest = InteractionFactory(organization=organization, summary="The latest visit")
+
+    html = manager_client.get(organization.get_absolute_url()).content.decode()
+
+    timeline = html[html.index('id="timeline"') :]
+    assert timeline.count('class="timeline-item"') == limit
+    assert "The latest visit" in timeline and latest.get_absolute_url() in timeline
+    total = organization.interactions.count()  # with the sample's own interaction
+    assert f"The latest {limit} of {total} interactions." in timeline
+    assert f"?organization={organization.pk}" in timeline
+
+
+def test_a_short_timeline_has_no_link_to_more(manager_client, sample_rows):
+    html = manager_client.get(sample_rows.organization.get_absolute_url()).content.decode()
+
+    assert "See them all in the interaction list" not in html
