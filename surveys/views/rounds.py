@@ -85,10 +85,13 @@ def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = _round_with_counts(pk)
     # isascii(): "²".isdigit() is true but int("²") fails; 19 digits or more
     # overflow the id column, which SQLite answers with an error (both 500s).
-    ids = [int(i) for i in request.POST.getlist("invitation") if i.isascii() and i.isdigit() and len(i) < 19]
-    ids = list(Invitation.objects.filter(round=survey_round, pk__in=ids).values_list("pk", flat=True))
+    # Every value must be an invitation of this round: a decision about a
+    # list with something wrong in it is refused whole, not half carried out.
+    chosen = set(request.POST.getlist("invitation"))
+    wanted = {int(i) for i in chosen if i.isascii() and i.isdigit() and len(i) < 19}
+    ids = list(Invitation.objects.filter(round=survey_round, pk__in=wanted).values_list("pk", flat=True))
     action = request.POST.get("action")
-    if not ids or action not in ("resend", "mark_sent"):
+    if not ids or len(ids) != len(chosen) or action not in ("resend", "mark_sent"):
         messages.error(request, _("Choose at least one invitation and what to do with it."))
         return _round_page(request, survey_round, status=400)
     if action == "resend":

@@ -158,9 +158,13 @@ def test_a_decision_needs_invitations_of_this_round_and_an_action(manager_client
 def test_a_decision_about_ids_that_are_not_ids_is_refused(manager_client, busy_round):
     """Found by tests/security/test_fuzz_forms.py: "²" passed isdigit() and
     broke int(), and a 30-digit id overflowed SQLite: both were 500s."""
-    for bad in ("\u00b2", "9" * 30, str(2**63)):
+    for bad in ("\u00b2", "9" * 30, str(2**63), "0"):
         refused = manager_client.post(url("round_unknown", busy_round.pk), {"invitation": [bad], "action": "resend"})
         assert refused.status_code == 400, bad
+        # Nor beside a real one: the whole decision is refused (found by the fuzzing).
+        unknown = busy_round.invitations.get(state="unknown")
+        mixed = {"invitation": [str(unknown.pk), bad], "action": "mark_sent"}
+        assert manager_client.post(url("round_unknown", busy_round.pk), mixed).status_code == 400, bad
     assert busy_round.invitations.filter(state="unknown").count() == 1
 
 
