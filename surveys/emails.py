@@ -202,14 +202,16 @@ _shared: dict = {"connection": None, "used_at": 0.0, "server": None}
 
 
 def mail_connection():
+    if settings.EMAIL_BACKEND != _SMTP_BACKEND:
+        # Nothing to keep open (files, memory, console), and the file backend
+        # writes one file per connection: `make run` shows one email a file.
+        return get_connection()
     server = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
     idle = time.monotonic() - _shared["used_at"] > _IDLE_SECONDS
     if _shared["connection"] is not None and (idle or server != _shared["server"]):
         drop_mail_connection()
     if _shared["connection"] is None:
-        connection = get_connection(
-            f"{__name__}.PrefilledSMTPBackend" if settings.EMAIL_BACKEND == _SMTP_BACKEND else None
-        )
+        connection = get_connection(f"{__name__}.PrefilledSMTPBackend")
         # Opened here, so that send() leaves it open for the next message.
         connection.open()
         _shared.update(connection=connection, server=server)

@@ -84,6 +84,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # (docs/performance.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`'s database, shared by the web server and the worker's two
+    # processes. A transaction that reads and then writes fails at once with
+    # "database is locked" when another process writes meanwhile; starting
+    # every transaction IMMEDIATE takes the write lock up front and waits
+    # (`timeout` seconds) instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2 first: new and upgraded passwords are hashed with it.

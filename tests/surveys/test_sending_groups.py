@@ -173,3 +173,27 @@ def test_a_group_costs_the_same_queries_whatever_its_size(monkeypatch):
             assert len(sending.send_invitations([r.pk for r in group]).sent) == len(group)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_only_smtp_keeps_a_shared_connection(rows, settings, tmp_path):
+    """The shared connection is for SMTP only: the file backend of `make run`
+    writes one file per connection, and people are told to open one email."""
+    from surveys import emails
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+
+    assert emails.mail_connection() is not emails.mail_connection()
+    sending.send_invitations([r.pk for r in rows])
+    assert sum(f.read_text().count("Subject:") for f in tmp_path.iterdir()) == len(rows)
+
+
+def test_sqlite_transactions_take_the_write_lock_up_front(settings):
+    """`make run` shares one SQLite file between the web server and two
+    worker processes: a claim that read first and wrote second failed at once
+    with "database is locked" when another process wrote meanwhile."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("only SQLite needs this")
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert database["OPTIONS"]["timeout"] >= 5
