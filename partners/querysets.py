@@ -69,6 +69,13 @@ class OrganizationQuerySet(models.QuerySet):
             ),
         )
 
+    def with_interaction_total(self) -> "OrganizationQuerySet":
+        """Adds interaction_total: how many interactions were logged with the partner."""
+        from .models import Interaction
+
+        total = _child_aggregate(Interaction, "organization", Count("pk"), IntegerField())
+        return self.annotate(interaction_total=Coalesce(total, 0))
+
     def with_support_figures(self) -> "OrganizationQuerySet":
         """Adds outstanding_requests, money_delivered and hours_delivered."""
         from .models import SupportDelivery, SupportRequest

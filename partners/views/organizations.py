@@ -1,6 +1,5 @@
 from django.contrib.messages.views import SuccessMessageMixin
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -25,17 +24,9 @@ class OrganizationList(FilteredTableView):
     add_permission = "partners.add_organization"
 
     def get_queryset(self):
-        interaction_total = (
-            Interaction.objects.filter(organization=OuterRef("pk"))
-            .order_by()
-            .values("organization")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
         return (
             Organization.objects.with_contact_figures()
             .with_support_figures()
-            .annotate(interaction_total=Coalesce(Subquery(interaction_total), 0))
             .select_related("relationship_lead")
             .prefetch_related("tags")
         )
@@ -50,17 +41,10 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
     timeline_limit = 50
 
     def get_queryset(self):
-        interaction_total = (
-            Interaction.objects.filter(organization=OuterRef("pk"))
-            .order_by()
-            .values("organization")
-            .annotate(total=Count("pk"))
-            .values("total")
-        )
         return (
             Organization.objects.with_contact_figures()
             .with_support_figures()
-            .annotate(interaction_total=Coalesce(Subquery(interaction_total), 0))
+            .with_interaction_total()
             .select_related("relationship_lead")
             .prefetch_related(
                 "tags",
