@@ -33,7 +33,8 @@ per request. Changes:
    per survey version and language, and reused (`surveys/views/respond.py`,
    `templates/surveys/respond/_questions.html`). Forms with answers or errors
    are rendered afresh; the key holds every shown field of every question, so
-   an edited draft's preview is never stale.
+   an edited draft's preview is never stale. (Later replaced by item 4, which
+   keeps the whole blank page and so made this second cache redundant.)
 2. Questions are fetched ordered by position, not by `Meta.ordering`, which
    starts with the survey and so joined and sorted the survey table.
 3. Database connections are kept between requests (`CONN_MAX_AGE = 60` with

@@ -2,7 +2,6 @@
 from another site, English and Spanish. A GET never uses a link up (mail
 scanners open links); only a POST with a valid CSRF token records answers."""
 
-import hashlib
 import logging
 import time
 from functools import partial, wraps
@@ -121,7 +120,7 @@ def _page_context(survey_round: Round, language: str, form: AnswerForm, parts: "
         "intro": survey.intro_in(language),
         "form": form,
         # Called by the template while it renders (a template calls callables).
-        "questions_html": partial(questions_html, form, questions, language),
+        "questions_html": partial(questions_html, form),
         "language": language,
         "other_language_code": code,
         "other_language_name": name,
@@ -192,29 +191,11 @@ def _page_parts(survey_round: Round, language: str, *, fresh: bool = False) -> _
     return parts
 
 
-# The questions of an empty form, as HTML, per survey version and language.
-# Rendering forty radio buttons through Django's widget templates was three
-# quarters of the survey page's CPU time; an empty form is the same for every
-# respondent, so each web process renders it once.
-_EMPTY_FORMS: dict[str, str] = {}
-_EMPTY_FORMS_MAX = 64
-
-
-def questions_html(form: AnswerForm, questions: list, language: str) -> str:
-    """The form's questions as HTML; from the cache when the form is empty.
-
-    The key holds everything a question shows, so an edited question (in a
-    draft's preview) is rendered afresh rather than served stale."""
-    if form.is_bound or form.initial:
-        return render_to_string("surveys/respond/_questions.html", {"form": form})
-    shown = [(q.pk, q.kind, q.text, q.text_es, q.help_text, q.help_text_es, q.required, q.choices) for q in questions]
-    key = hashlib.sha256(repr((language, shown)).encode()).hexdigest()
-    html = _EMPTY_FORMS.get(key)
-    if html is None:
-        if len(_EMPTY_FORMS) >= _EMPTY_FORMS_MAX:
-            _EMPTY_FORMS.clear()
-        html = _EMPTY_FORMS[key] = render_to_string("surveys/respond/_questions.html", {"form": form})
-    return html
+def questions_html(form: AnswerForm) -> str:
+    """The form's questions as HTML. Rendered while the page renders; the
+    blank page of a live survey is kept whole (_blank_page), so this runs
+    once per kept page, for previews, and for forms with answers."""
+    return render_to_string("surveys/respond/_questions.html", {"form": form})
 
 
 @public_view
