@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import django_tables2 as tables
+import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
@@ -42,6 +43,14 @@ FUZZ_SETTINGS = settings(
     database=None,  # no .hypothesis/ folder in the checkout
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+# The marks of both fuzz modules.
+FUZZ_MARKS = [
+    pytest.mark.django_db,
+    # Hypothesis notes it printed a 300 kB value; that is the point here.
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
+    # A fuzzed ?sort= with a dot in it: django-tables2 warns, then ignores it.
+    pytest.mark.filterwarnings("ignore:Use '__' to separate path components"),
+]
 # Roles whose pages are crawled: people without an account, link holders, staff.
 CRAWL_ROLES = ("anonymous", "respondent", "manager")
 # Pages the matrix does not open with the object that shows the form: the

@@ -22,17 +22,21 @@ from hypothesis import strategies as st
 from surveys.choices import QuestionKind, SendState
 from surveys.models import Invitation, Question, Recipient
 from tests.security.fuzz_strategies import csv_bytes, csv_text
-from tests.security.fuzz_targets import FUZZ_SETTINGS, Tally, Target, crawl, fuzz, pages_to_crawl, problems_in, send
+from tests.security.fuzz_targets import (
+    FUZZ_MARKS,
+    FUZZ_SETTINGS,
+    Tally,
+    Target,
+    crawl,
+    fuzz,
+    pages_to_crawl,
+    problems_in,
+    send,
+)
 from tests.security.test_authorization_matrix import expected_for
 from tests.security.test_csrf import POST_ROUTES, actor
 
-pytestmark = [
-    pytest.mark.django_db,
-    # Hypothesis notes it printed a 300 kB value; that is the point here.
-    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
-    # A fuzzed ?sort= with a dot in it: django-tables2 warns, then ignores it.
-    pytest.mark.filterwarnings("ignore:Use '__' to separate path components"),
-]
+pytestmark = FUZZ_MARKS
 
 # Forms every version of the app has; the crawl must find at least these.
 KNOWN_FORMS = {

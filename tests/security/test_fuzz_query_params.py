@@ -28,6 +28,7 @@ from tests.security.conftest import ALL_ROUTES, client_for
 from tests.security.fuzz_strategies import FORMULA_TRIGGERS, formulas
 from tests.security.fuzz_targets import (
     APP_PACKAGES,
+    FUZZ_MARKS,
     FUZZ_SETTINGS,
     PageReader,
     Tally,
@@ -38,13 +39,7 @@ from tests.security.fuzz_targets import (
     query_lookups,
 )
 
-pytestmark = [
-    pytest.mark.django_db,
-    # Hypothesis notes it printed a 300 kB value; that is the point here.
-    pytest.mark.filterwarnings("ignore:Generating overly large repr"),
-    # A fuzzed ?sort= with a dot in it: django-tables2 warns, then ignores it.
-    pytest.mark.filterwarnings("ignore:Use '__' to separate path components"),
-]
+pytestmark = FUZZ_MARKS
 
 LISTS = {
     "partners:organization_list",
