@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Count, F, Q, Sum, Value, Window
-from django.db.models.functions import Coalesce, Lead, RowNumber, TruncMonth
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils import timezone
 
 from crm.db_functions import DaysBetween
@@ -23,8 +23,8 @@ from partners.models import Interaction, Organization, SupportDelivery, SupportR
 from partners.querysets import ZERO
 
 from . import survey_queries
+from .stage_history import stage_counts_at
 
-OrganizationHistory = Organization.history.model
 ACTIVE_STAGES = [stage for stage in Stage if stage not in NO_CLOCK_STAGES]
 # (key, first day, last day or None for "and over"), in days since the request was made.
 AGE_BANDS = [("0_7", 0, 7), ("8_30", 8, 30), ("31_90", 31, 90), ("over_90", 91, None)]
@@ -107,33 +107,15 @@ def stages_now(scope: Scope) -> dict[str, int]:
 
 def stages_by_month(scope: Scope) -> list[dict]:
     """Partners in each stage at the end of each month, read from the audit
-    history. One query: each history row is valid from its history_date until
-    the next row of the same partner (a LEAD window), and one conditional
-    count per (month, stage) counts the rows valid at that month's end.
-    A partner deleted before a month end (history_type "-") is not counted."""
+    history (stage_history.stage_counts_at). One query."""
     months = scope.months
     moments = [start_of_day(scope.month_end(month) + datetime.timedelta(days=1)) for month in months]
-    history = OrganizationHistory.objects.filter(history_date__lt=moments[-1])
-    if scope.organization is not None:
-        history = history.filter(id=scope.organization.pk)
-    history = history.annotate(
-        valid_until=Window(
-            Lead("history_date"), partition_by=[F("id")], order_by=[F("history_date").asc(), F("history_id").asc()]
-        )
-    )
-    # The kind a partner had at that month end, so the window above sees every row.
-    kind = Q(kind=scope.kind) if scope.kind and scope.organization is None else Q()
-    counts = {}
-    for index, moment in enumerate(moments):
-        valid = Q(history_date__lt=moment) & (Q(valid_until__isnull=True) | Q(valid_until__gte=moment))
-        valid &= ~Q(history_type="-") & kind
-        for stage in Stage:
-            counts[f"m{index}_{stage.value}"] = Count("history_id", filter=valid & Q(stage=stage))
-    totals = history.order_by().aggregate(**counts)
+    organization_id = scope.organization.pk if scope.organization is not None else None
+    kind = scope.kind if organization_id is None else ""
+    counts = stage_counts_at(moments, kind=kind, organization_id=organization_id)
     return [
-        {"month": month, **{stage: totals[f"m{index}_{stage}"] for stage in Stage.values}}
-        | {"total": sum(totals[f"m{index}_{stage}"] for stage in Stage.values)}
-        for index, month in enumerate(months)
+        {"month": month, **{stage: at.get(stage, 0) for stage in Stage.values}, "total": sum(at.values())}
+        for month, at in zip(months, counts, strict=True)
     ]
 
 
