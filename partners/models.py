@@ -173,6 +173,8 @@ class Interaction(models.Model):
             models.Index(fields=["organization", "-happened_on"], name="interaction_org_date_idx"),
             # Interaction list: newest first, a page at a time.
             models.Index(fields=["-happened_on", "-id"], name="interaction_list_date_idx"),
+            # Dashboard: interactions per day and kind over a period, read from the index alone.
+            models.Index(fields=["happened_on", "kind"], name="interaction_day_kind_idx"),
             # Home page: follow-ups not done, by date.
             models.Index(
                 fields=["follow_up_on"],

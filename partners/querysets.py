@@ -15,7 +15,6 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    Max,
     Min,
     OuterRef,
     Q,
@@ -40,6 +39,14 @@ def _child_aggregate(model, fk: str, aggregate, output_field, **filters) -> Subq
     return Subquery(rows.annotate(value=aggregate).values("value")[:1], output_field=output_field)
 
 
+def _latest(model, fk: str, field: str, output_field) -> Subquery:
+    """The greatest `field` of the rows of `model` that point at the outer row.
+    Unlike _child_aggregate(Max), which groups and so reads every child row,
+    this reads one entry from the end of an index on (fk, field)."""
+    rows = model.objects.filter(**{fk: OuterRef("pk")}).order_by(F(field).desc()).values(field)[:1]
+    return Subquery(rows, output_field=output_field)
+
+
 def _today(today: date | None) -> date:
     from django.utils import timezone
 
@@ -58,7 +65,7 @@ class OrganizationQuerySet(models.QuerySet):
 
         today_value = Value(_today(today), output_field=models.DateField())
         return self.annotate(
-            last_contact=_child_aggregate(Interaction, "organization", Max("happened_on"), models.DateField()),
+            last_contact=_latest(Interaction, "organization", "happened_on", models.DateField()),
             days_since_contact=DaysBetween(F("last_contact"), today_value),
             clock_days=DaysBetween(Coalesce(F("last_contact"), TruncDate("created_at")), today_value),
             past_cadence=Case(

@@ -9,12 +9,13 @@ them reads Interaction.confidential_notes: interactions are only counted.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, Q, Sum, Value, Window
-from django.db.models.functions import Coalesce, RowNumber, TruncMonth
+from django.db.models import Count, F, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from crm.db_functions import DaysBetween
@@ -131,15 +132,21 @@ def partners_past_cadence(scope: Scope, today: datetime.date) -> list[Organizati
 
 
 def interactions_by_month(scope: Scope) -> list[dict]:
-    """Interactions per month of the period, by kind, with a total. One query."""
+    """Interactions per month of the period, by kind, with a total. One query,
+    grouped by day and kind (read from interaction_day_kind_idx alone) and
+    summed into months here: truncating 65,000 dates to months in the
+    database took longer than the whole query does now."""
     rows = (
         Interaction.objects.filter(scope.partners(), happened_on__range=(scope.start, scope.end))
-        .annotate(month=TruncMonth("happened_on"))
-        .values("month", "kind")
-        .annotate(n=Count("pk"))
+        .values_list("happened_on", "kind")
+        .annotate(n=Count("*"))
         .order_by()
     )
-    return _per_month(rows, scope.months, InteractionKind.values, "kind")
+    monthly = Counter()
+    for day, kind, number in rows:
+        monthly[first_of_month(day), kind] += number
+    grouped = [{"month": month, "kind": kind, "n": number} for (month, kind), number in monthly.items()]
+    return _per_month(grouped, scope.months, InteractionKind.values, "kind")
 
 
 # --- support ---------------------------------------------------------------------
@@ -217,20 +224,26 @@ def fulfilment(scope: Scope) -> dict:
 
 def median_days_to_first_delivery(scope: Scope) -> dict:
     """Median days from request to first delivery, over the requests made in
-    the period that have had a delivery. One query, on SQLite and PostgreSQL
-    alike: number the requests by days (a ROW_NUMBER window) beside their count
-    (a COUNT window), keep the one or two in the middle, average them here."""
-    measured = _requests(scope).with_delivery_figures().filter(first_delivery_on__isnull=False)
-    ranked = measured.annotate(
-        position=Window(RowNumber(), order_by=[F("days_to_first_delivery").asc(), F("pk").asc()]),
-        measured=Window(Count("pk")),
+    the period that have had a delivery. One query: the deliveries joined to
+    their requests and grouped by request give each request's days (a few
+    thousand small integers for a year of a large organization), and the
+    middle is found here. A window over that grouping, to return only the
+    middle rows, is refused by PostgreSQL as Django writes it, and a
+    correlated subquery per request took three times as long."""
+    first_deliveries = (
+        SupportDelivery.objects.filter(
+            scope.partners("request__organization"), request__asked_on__range=(scope.start, scope.end)
+        )
+        .values("request")
+        .annotate(days=DaysBetween(F("request__asked_on"), Min("delivered_on")))
+        .order_by()
     )
-    # Integer division: the middle row when the count is odd, the two middle rows when it is even.
-    middle = ranked.filter(position__gte=(F("measured") + 1) / 2, position__lte=(F("measured") + 2) / 2)
-    rows = list(middle.order_by().values_list("days_to_first_delivery", "measured"))
-    if not rows:
+    days = sorted(first_deliveries.values_list("days", flat=True))
+    if not days:
         return {"median": None, "measured": 0}
-    return {"median": sum(days for days, _ in rows) / len(rows), "measured": rows[0][1]}
+    middle = len(days) // 2
+    median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+    return {"median": median, "measured": len(days)}
 
 
 def open_requests_by_age(scope: Scope, today: datetime.date) -> dict[str, int]:
