@@ -258,4 +258,8 @@ RATELIMIT_VIEW = "surveys.views.respond.rate_limited"
 
 if REDIS_URL:
     # Shared by all web workers, so rate limits hold across processes.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # django-redis rather than Django's own backend: Django's builds a new
+    # redis client (copying its ~170 response callbacks) for every cache call,
+    # and the rate limiter makes two on every survey page and submission;
+    # django-redis keeps one client per server (about half the CPU per call).
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}

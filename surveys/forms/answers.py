@@ -57,14 +57,27 @@ def field_for(question: Question, language: str) -> forms.Field:
     return forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}), **common)
 
 
+def answer_fields(questions: list[Question], language: str) -> dict[str, forms.Field]:
+    """The form's fields, by name. Built once per kept survey page and shared
+    by the forms of every request for it (AnswerForm's `fields`)."""
+    fields = {}
+    for question in questions:
+        field = field_for(question, language)
+        field.question = question
+        fields[f"q{question.pk}"] = field
+    return fields
+
+
 class AnswerForm(forms.Form):
-    def __init__(self, questions: list[Question], language: str, *args, **kwargs):
+    """The answers to a survey's questions. `fields` (from answer_fields) are
+    shared, not copied: nothing here or in Django's validation and rendering
+    changes a field after it is built, and building ten fields with their
+    choices was a sixth of a submission's CPU."""
+
+    def __init__(self, questions: list[Question], language: str, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
-        for question in questions:
-            field = field_for(question, language)
-            field.question = question
-            self.fields[f"q{question.pk}"] = field
+        self.fields = dict(fields if fields is not None else answer_fields(questions, language))
 
     def clean(self):
         cleaned = super().clean()

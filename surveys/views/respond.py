@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from ..emails import loop_items
-from ..forms.answers import AnswerForm, initial_from_post
+from ..forms.answers import AnswerForm, answer_fields, initial_from_post
 from ..models import Invitation, InvitationToken, Round
 from ..services.answering import LinkAlreadyUsed, build_answers, record_response
 from ..tokens import hash_token
@@ -92,7 +92,7 @@ def _survey_page(request, survey_round: Round, language: str, *, invitation=None
     with translation.override(language):
         switching = request.method == "POST" and "switch_language" in request.POST
         if request.method == "POST" and not switching and not preview:
-            form = AnswerForm(questions, language, data=request.POST)
+            form = AnswerForm(questions, language, fields=parts.fields, data=request.POST)
             if form.is_valid():
                 try:
                     answers = build_answers(questions, form.cleaned_data)
@@ -101,11 +101,12 @@ def _survey_page(request, survey_round: Round, language: str, *, invitation=None
                     return link_not_working(request, language)
                 return redirect(reverse("surveys:thanks") + f"?lang={language}")
         elif switching:
-            form = AnswerForm(questions, language, initial=initial_from_post(questions, request.POST))
+            initial = initial_from_post(questions, request.POST)
+            form = AnswerForm(questions, language, fields=parts.fields, initial=initial)
         elif parts.kept:
             return _blank_page(request, survey_round, language, parts)
         else:
-            form = AnswerForm(questions, language)
+            form = AnswerForm(questions, language, fields=parts.fields)
         status = 400 if form.is_bound and form.errors else 200
         context = _page_context(survey_round, language, form, parts, preview=preview)
         return render(request, "surveys/respond/survey.html", context, status=status)
@@ -141,21 +142,23 @@ def _blank_page(request: HttpRequest, survey_round: Round, language: str, parts:
     of a round but for the CSRF token, so each process renders it once (with
     a slot for the token) and afterwards only puts this request's token in."""
     if parts.blank_page is None:
-        form = AnswerForm(parts.questions, language)
+        form = AnswerForm(parts.questions, language, fields=parts.fields)
         context = _page_context(survey_round, language, form, parts, preview=False) | {"csrf_token": CSRF_SLOT}
         parts.blank_page = render_to_string("surveys/respond/survey.html", context, request)
     return HttpResponse(parts.blank_page.replace(CSRF_SLOT, get_token(request)))
 
 
 class _Parts:
-    """A survey's questions and "you said, we did" items in one language, and
-    its blank page once rendered; `kept` when shared between requests."""
+    """A survey's questions, their form fields and "you said, we did" items
+    in one language, and its blank page once rendered; `kept` when shared
+    between requests."""
 
-    __slots__ = ("expires", "questions", "loop", "blank_page", "kept")
+    __slots__ = ("expires", "questions", "fields", "loop", "blank_page", "kept")
 
-    def __init__(self, questions: list, loop: list, *, kept: bool):
+    def __init__(self, questions: list, language: str, loop: list, *, kept: bool):
         self.expires = time.time() + _PAGE_PARTS_SECONDS
         self.questions, self.loop, self.kept = questions, loop, kept
+        self.fields = answer_fields(questions, language)
         self.blank_page: str | None = None
 
 
@@ -183,7 +186,7 @@ def _page_parts(survey_round: Round, language: str, *, fresh: bool = False) -> _
     # Ordered here rather than by Meta.ordering, which starts with the survey
     # and so joins and sorts by the survey table for nothing.
     questions = list(survey.questions.order_by("position", "id"))
-    parts = _Parts(questions, loop_items(survey, language, before=survey_round), kept=keep)
+    parts = _Parts(questions, language, loop_items(survey, language, before=survey_round), kept=keep)
     if keep:
         if len(_PAGE_PARTS) >= _PAGE_PARTS_MAX:
             _PAGE_PARTS.clear()
