@@ -11,7 +11,8 @@ from ..choices import ResponseChannel
 
 
 class Response(models.Model):
-    round = models.ForeignKey("surveys.Round", on_delete=models.PROTECT, related_name="responses")
+    # No index of its own: response_round_channel_idx starts with the round.
+    round = models.ForeignKey("surveys.Round", on_delete=models.PROTECT, related_name="responses", db_index=False)
     submitted_on = models.DateField(_("submitted on"))
     channel = models.CharField(max_length=8, choices=ResponseChannel.choices, default=ResponseChannel.INVITED)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
@@ -35,7 +36,9 @@ class Answer(models.Model):
     PREFER_NOT_TO_SAY = -1
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey("surveys.Question", on_delete=models.PROTECT, related_name="answers")
+    # No index of its own: answer_question_number_idx starts with the question.
+    # Each index is written on every answer saved (ten or more per submission).
+    question = models.ForeignKey("surveys.Question", on_delete=models.PROTECT, related_name="answers", db_index=False)
     number = models.SmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
 
