@@ -42,7 +42,7 @@ def _child_aggregate(model, fk: str, aggregate, output_field, **filters) -> Subq
 def _latest(model, fk: str, field: str, output_field) -> Subquery:
     """The greatest `field` of the rows of `model` that point at the outer row.
     Unlike _child_aggregate(Max), which groups and so reads every child row,
-    this reads one entry from the end of an index on (fk, field)."""
+    this reads a single entry of an index on (fk, field)."""
     rows = model.objects.filter(**{fk: OuterRef("pk")}).order_by(F(field).desc()).values(field)[:1]
     return Subquery(rows, output_field=output_field)
 
