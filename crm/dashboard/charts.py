@@ -9,6 +9,7 @@ keeps a readable size, from a phone to a printed page. All numbers are turned
 into strings here, so a locale with a decimal comma cannot break the SVG."""
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,6 +25,10 @@ AXIS_ROOM = 34  # two lines of x-axis labels under a column or line chart
 MAX_X_LABELS = 12
 # Labels beyond this many are "minor": app.css hides them on a phone.
 MAX_X_LABELS_ON_A_PHONE = 6
+# A bar chart's row label is wrapped at this many characters, about what
+# fits across a 320 px phone at FONT_SIZE, one line every LABEL_LINE_HEIGHT px.
+LABEL_LINE_CHARS = 42
+LABEL_LINE_HEIGHT = 15
 
 
 @dataclass
@@ -213,19 +218,25 @@ def bar_chart(
     fills = list(colours) or [""] * len(series)
     colours = _with_colours([Series(label, [], fill) for label, fill in zip(series, fills, strict=True)])
     bar_height = 16 if len(series) == 1 else 12
-    row_height = 18 + len(series) * (bar_height + 3) + 8
-    chart = Chart(title, description, int(row_height * len(rows)) + 4)
+    bars_height = len(series) * (bar_height + 3) + 8
+    # A long label (a whole question) takes several lines: SVG text does not wrap.
+    label_lines = [textwrap.wrap(row.label, LABEL_LINE_CHARS) or [""] for row in rows]
+    heights = [18 + (len(lines) - 1) * LABEL_LINE_HEIGHT + bars_height for lines in label_lines]
+    chart = Chart(title, description, sum(heights) + 4)
     chart.legend = colours if len(series) > 1 else []
     everything = [v for row in rows for v in row.values if v is not None]
     # Rows whose values are all hidden still show, as the word "hidden".
     chart.empty = not rows or (not any(everything) and len(everything) == sum(len(r.values) for r in rows))
     largest = maximum or max(everything, default=0) or 1
-    for index, row in enumerate(rows):
-        top = index * row_height + 4
-        chart.labels.append(Label("0%", px(top + 12), row.label, anchor="start"))
+    top = 4
+    for row, lines, height in zip(rows, label_lines, heights, strict=True):
+        for number, line in enumerate(lines):
+            chart.labels.append(Label("0%", px(top + 12 + number * LABEL_LINE_HEIGHT), line, anchor="start"))
+        bars_top = top + 18 + (len(lines) - 1) * LABEL_LINE_HEIGHT
+        top += height
         scale = row.maximum or largest
         for number, value in enumerate(row.values):
-            y = top + 18 + number * (bar_height + 3)
+            y = bars_top + number * (bar_height + 3)
             text_y = px(y + bar_height - 3)
             if value is None:
                 text = f"{series[number]}: {hidden_text}" if len(series) > 1 else hidden_text

@@ -79,3 +79,17 @@ def test_numbers_in_the_svg_do_not_follow_the_locale():
         svg = render_to_string("crm/dashboard/_chart.html", {"chart": chart})
     coordinates = re.findall(r'(?:x|y|width|height)="([^"]*)"', svg)
     assert coordinates and not any("," in value for value in coordinates)
+
+
+def test_a_long_row_label_is_wrapped_above_its_bars():
+    """SVG text does not wrap: a whole question as a label would run off a phone."""
+    question = "We respond quickly when participants or partners ask for something."
+    chart = bar_chart("T", "D", [Row(question, [3]), Row("Short", [4])])
+    lines = [label for label in chart.labels if label.size == "12" and label.text not in ("3", "4")]
+    wrapped = ["We respond quickly when participants or", "partners ask for something."]
+    assert [line.text for line in lines[:2]] == wrapped
+    assert all(len(line.text) <= 42 for line in lines)
+    first_bar, _ = chart.bars
+    assert float(first_bar.y) > float(lines[1].y)  # the bar starts under the label's last line
+    assert float(lines[2].y) > float(first_bar.y) + float(first_bar.height)  # the next row starts below it
+    assert chart.height == bar_chart("T", "D", [Row("One", [3]), Row("Two", [4])]).height + 15
