@@ -51,14 +51,15 @@ _RENDERED_SECONDS = 60
 _rendered_cache: dict = {}
 
 
-def _rendered(template: str, invitation: Invitation) -> tuple[str, str, str, bytes | None]:
+def _rendered(template: str, invitation: Invitation, last: bool = False) -> tuple[str, str, str, bytes | None]:
     """(subject, text, html, bytes) of this kind of email for the invitation's
     round and language, with TOKEN_SLOT in place of the token; the bytes are
-    the whole message as sent (see _flattened_template)."""
+    the whole message as sent (see _flattened_template). `last`: the round's
+    last reminder, which says so."""
     survey_round, language = invitation.round, invitation.language
     survey = survey_round.survey
     # Ids can come back (SQLite after a rollback): the timestamps tell apart rows that share one.
-    key = (template, language, survey_round.pk, survey_round.opened_at, survey.pk, survey.updated_at)
+    key = (template, last, language, survey_round.pk, survey_round.opened_at, survey.pk, survey.updated_at)
     cached = _rendered_cache.get(key)
     if cached and time.monotonic() - cached[0] < _RENDERED_SECONDS:
         return cached[1]
@@ -69,6 +70,7 @@ def _rendered(template: str, invitation: Invitation) -> tuple[str, str, str, byt
             "closes_at": survey_round.closes_at,
             "minutes": survey.estimated_minutes,
             "anonymous": survey.anonymous,
+            "last_reminder": last,
             "has_required": survey.questions.filter(required=True).exists(),
             "loop_items": loop_items(survey, language, before=survey_round),
             **_links(TOKEN_SLOT),
@@ -163,8 +165,8 @@ def _sanitized_sender(address: str, encoding: str) -> str:
     return sanitize_address(address, encoding)
 
 
-def _send(template: str, invitation: Invitation, raw_token: str) -> None:
-    subject, text, html, flattened = _rendered(template, invitation)
+def _send(template: str, invitation: Invitation, raw_token: str, last: bool = False) -> None:
+    subject, text, html, flattened = _rendered(template, invitation, last)
     # A token is URL-safe base64: no template escaping would have changed it.
     address = invitation.email
     message = _message(
@@ -189,8 +191,9 @@ def send_invitation(invitation: Invitation, raw_token: str) -> None:
     _send("invitation", invitation, raw_token)
 
 
-def send_reminder(invitation: Invitation, raw_token: str) -> None:
-    _send("reminder", invitation, raw_token)
+def send_reminder(invitation: Invitation, raw_token: str, *, last: bool = False) -> None:
+    """A reminder; the round's `last` one says that no other will follow."""
+    _send("reminder", invitation, raw_token, last)
 
 
 # One connection to the mail server per process, kept open between messages:

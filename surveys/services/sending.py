@@ -286,7 +286,7 @@ def send_reminder(invitation_id: int, number: int) -> str:
     raw_token, token_hash = new_token()
     InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
     try:
-        emails.send_reminder(invitation, raw_token)
+        emails.send_reminder(invitation, raw_token, last=number >= invitation.round.max_reminders)
     except Exception as error:
         return _handle_error(invitation, error, state_field="reminder_state")
     Invitation.objects.filter(pk=invitation_id, reminder_state=SendState.SENDING).update(

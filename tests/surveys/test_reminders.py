@@ -77,6 +77,26 @@ def test_no_more_than_the_maximum_number_of_reminders():
     assert row.reminders_sent == 2
 
 
+def test_only_the_last_reminder_says_it_is_the_last():
+    (row,) = make_sent(max_reminders=2)
+    run_beat(day(7))
+    run_beat(day(14))
+    first, last = mail.outbox
+    assert first.subject.startswith("A reminder:") and "last reminder" not in first.body.lower()
+    assert last.subject.startswith("Last reminder:")
+    assert "This is our last reminder." in last.body
+    assert "This is our last reminder." in last.alternatives[0][0]
+
+
+def test_the_last_reminder_in_spanish():
+    (row,) = make_sent(max_reminders=1)
+    Invitation.objects.filter(pk=row.pk).update(language="es")
+    run_beat(day(7))
+    (message,) = mail.outbox
+    assert message.subject.startswith("Último recordatorio:")
+    assert "Este es nuestro último recordatorio." in message.body
+
+
 def test_no_reminder_to_someone_who_answered():
     answered, waiting = make_sent(count=2)
     Invitation.objects.filter(pk=answered.pk).update(responded=True)
