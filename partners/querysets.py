@@ -47,6 +47,26 @@ def _latest(model, fk: str, field: str, output_field) -> Subquery:
     return Subquery(rows, output_field=output_field)
 
 
+def summarise_fulfilment(by_status: dict[str, int]) -> dict:
+    """Request counts by outcome, from counts by status, and the fulfilment rate.
+
+    Fulfilment rate = (fulfilled + partly fulfilled) / (fulfilled + partly
+    fulfilled + declined): the share of decided requests that we met. Requests
+    still open are not decided yet, and withdrawn ones the partner no longer
+    wanted, so neither counts."""
+    counts = {
+        "total": sum(by_status.values()),
+        "fulfilled": by_status.get(RequestStatus.FULFILLED, 0),
+        "partly_fulfilled": by_status.get(RequestStatus.PARTLY_FULFILLED, 0),
+        "declined": by_status.get(RequestStatus.DECLINED, 0),
+        "withdrawn": by_status.get(RequestStatus.WITHDRAWN, 0),
+    }
+    met = counts["fulfilled"] + counts["partly_fulfilled"]
+    considered = met + counts["declined"]
+    counts["fulfilment_rate"] = met / considered if considered else None
+    return counts
+
+
 def _today(today: date | None) -> date:
     from django.utils import timezone
 
@@ -152,23 +172,9 @@ class SupportRequestQuerySet(models.QuerySet):
         )
 
     def fulfilment_summary(self) -> dict:
-        """Counts by outcome and the fulfilment rate, in one query.
-
-        Fulfilment rate = (fulfilled + partly fulfilled) / (fulfilled + partly
-        fulfilled + declined): the share of decided requests that we met. Requests
-        still open are not decided yet, and withdrawn ones the partner no longer
-        wanted, so neither counts."""
-        counts = self.aggregate(
-            total=Count("pk"),
-            fulfilled=Count("pk", filter=Q(status=RequestStatus.FULFILLED)),
-            partly_fulfilled=Count("pk", filter=Q(status=RequestStatus.PARTLY_FULFILLED)),
-            declined=Count("pk", filter=Q(status=RequestStatus.DECLINED)),
-            withdrawn=Count("pk", filter=Q(status=RequestStatus.WITHDRAWN)),
-        )
-        met = counts["fulfilled"] + counts["partly_fulfilled"]
-        considered = met + counts["declined"]
-        counts["fulfilment_rate"] = met / considered if considered else None
-        return counts
+        """Counts by outcome and the fulfilment rate (summarise_fulfilment), in one query."""
+        by_status = dict(self.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n"))
+        return summarise_fulfilment(by_status)
 
 
 class SupportDeliveryQuerySet(models.QuerySet):
