@@ -109,8 +109,8 @@ new client (copying ~170 callbacks) for each of the rate limiter's calls.
     writes per answer. Measured effect small (PostgreSQL CPU per submission
     1.57 → 1.53 ms).
 
-After, three runs: submission 3.6–3.96 ms of CPU, 300–324 per second, ratio
-**0.31–0.34**; GET 2.5–2.7 ms. Tried and dropped: psycopg server-side binding
+After, eight runs in the same hour: submission 3.4–3.96 ms of CPU, 295–347
+per second, ratio **0.31–0.35** (median 0.32); GET 2.5–2.7 ms. Tried and dropped: psycopg server-side binding
 (prepared statements), which saved about 0.1 ms of PostgreSQL CPU per
 submission, too little for a change to every query of the project.
 
