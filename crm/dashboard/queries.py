@@ -85,12 +85,13 @@ class Scope:
 
 
 def _per_month(rows, months: list[datetime.date], keys: list[str], key_field: str) -> list[dict]:
-    """Spreads grouped (month, key, n) rows over every month of the period, zeros included."""
+    """Adds up grouped (month, key, n) rows, several of which may share a month
+    and key, into every month of the period, zeros included."""
     table = {month: dict.fromkeys(keys, 0) for month in months}
     for row in rows:
         month = row["month"]
         if month in table and row[key_field] in table[month]:
-            table[month][row[key_field]] = row["n"]
+            table[month][row[key_field]] += row["n"]
     return [{"month": month, **counts, "total": sum(counts.values())} for month, counts in table.items()]
 
 
@@ -142,11 +143,8 @@ def interactions_by_month(scope: Scope) -> list[dict]:
         .annotate(n=Count("*"))
         .order_by()
     )
-    monthly = Counter()
-    for day, kind, number in rows:
-        monthly[first_of_month(day), kind] += number
-    grouped = [{"month": month, "kind": kind, "n": number} for (month, kind), number in monthly.items()]
-    return _per_month(grouped, scope.months, InteractionKind.values, "kind")
+    by_day = ({"month": first_of_month(day), "kind": kind, "n": number} for day, kind, number in rows)
+    return _per_month(by_day, scope.months, InteractionKind.values, "kind")
 
 
 # --- support ---------------------------------------------------------------------
