@@ -61,14 +61,16 @@ def prepare(args: argparse.Namespace) -> dict:
     """Migrate, and generate the dataset when the database is empty."""
     from django.core.management import call_command
 
+    from surveys.services.releases import decide_settled_rounds
+
     from .dataset import counts, generate, holds_data
 
     call_command("migrate", verbosity=0, interactive=False)
     if holds_data() and not args.regenerate:
         print("Dataset: using the data already in the database (--regenerate to start again).")
-        # Data made before closed rounds' counts were stored: store them now,
-        # as the product's scheduler would (a no-op when they are there).
-        call_command("summarise_rounds", verbosity=0)
+        # Data made before the release rule: weigh closed rounds now, as the
+        # product's scheduler would (a no-op when they were weighed).
+        decide_settled_rounds()
         return {"reused": True, **counts()}
     print(f"Dataset: generating at scale {args.scale}, seed {args.seed} …")
     started = time.perf_counter()

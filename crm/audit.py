@@ -68,6 +68,12 @@ def record_results_view(request: HttpRequest, target: str) -> AuditEvent:
     return record(AuditAction.RESULTS_VIEW, request, target=target)
 
 
+def record_results_decision(request: HttpRequest, action: str, target: str) -> AuditEvent:
+    """Pooling rounds, releasing a unit early, withholding free text: which
+    unit and how many answers, never an answer's text."""
+    return record(action, request, target=target)
+
+
 def record_role_change(changed_user, change: str) -> AuditEvent:
     """Who changed whose roles. The change happens deep in a model save, so
     the acting person comes from the request simple_history's middleware

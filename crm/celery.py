@@ -16,6 +16,7 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "open-due-rounds": {"task": "surveys.tasks.open_due_rounds", "schedule": 60.0},
     "close-due-rounds": {"task": "surveys.tasks.close_due_rounds", "schedule": 60.0},
+    "settle-answers": {"task": "surveys.tasks.settle_answers", "schedule": 60.0},
     "send-due-reminders": {"task": "surveys.tasks.send_due_reminders", "schedule": 300.0},
     "sweep-sending": {"task": "surveys.tasks.sweep_sending", "schedule": 60.0},
     # Hourly; each creates its digests once per day or month (see crm/digests.py).

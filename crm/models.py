@@ -60,6 +60,9 @@ class AuditAction(models.TextChoices):
     RECOVERY_CODE_USED = "2fa_recovery", _("Recovery code used")
     RECOVERY_CODES_NEW = "2fa_new_codes", _("New recovery codes")
     TWO_FACTOR_POLICY = "2fa_policy", _("Two-factor policy changed")
+    RESULTS_POOLED = "results_pooled", _("Survey rounds pooled")
+    RESULTS_RELEASED = "results_released", _("Survey results released early")
+    ANSWERS_WITHHELD = "answers_withheld", _("Free-text answers withheld or put back")
 
 
 class AuditEvent(models.Model):

@@ -75,3 +75,10 @@ class SendState(models.TextChoices):
 class ResponseChannel(models.TextChoices):
     INVITED = "invited", _("Private link")
     SHARED = "shared", _("Shared link or poster")
+
+
+class ReleaseState(models.TextChoices):
+    # Closed with enough answers; program managers may withhold a free-text
+    # answer that names someone before anyone else sees the unit.
+    REVIEW = "review", _("In review")
+    RELEASED = "released", _("Released")

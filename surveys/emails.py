@@ -20,10 +20,12 @@ from django.utils import translation
 from .models import Invitation, YouSaidWeDid
 
 
-def _links(raw_token: str) -> dict:
+def _links(raw_token: str, language: str) -> dict:
+    """The survey and opt-out links. They carry the language, so that even a
+    link that no longer works answers in it without looking the link up."""
     return {
-        "survey_url": settings.SITE_URL + reverse("surveys:respond", args=[raw_token]),
-        "opt_out_url": settings.SITE_URL + reverse("surveys:opt_out", args=[raw_token]),
+        "survey_url": settings.SITE_URL + reverse("surveys:respond", args=[raw_token]) + f"?lang={language}",
+        "opt_out_url": settings.SITE_URL + reverse("surveys:opt_out", args=[raw_token]) + f"?lang={language}",
     }
 
 
@@ -73,7 +75,7 @@ def _rendered(template: str, invitation: Invitation, last: bool = False) -> tupl
             "last_reminder": last,
             "has_required": survey.questions.filter(required=True).exists(),
             "loop_items": loop_items(survey, language, before=survey_round),
-            **_links(TOKEN_SLOT),
+            **_links(TOKEN_SLOT, language),
         }
         # One line: a title cannot break the header or add one.
         subject = " ".join(render_to_string(f"surveys/email/{template}_subject.txt", context).split())
@@ -81,7 +83,7 @@ def _rendered(template: str, invitation: Invitation, last: bool = False) -> tupl
         html = render_to_string(f"surveys/email/{template}.html", context)
     if len(_rendered_cache) > 256:
         _rendered_cache.clear()
-    rendered = (subject, text, html, _flattened_template(subject, text, html))
+    rendered = (subject, text, html, _flattened_template(subject, text, html, language))
     _rendered_cache[key] = (time.monotonic(), rendered)
     return rendered
 
@@ -95,8 +97,8 @@ TO_SLOT = "to-slot@slot.invalid"
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,190}")
 
 
-def _message(subject: str, text: str, html: str, address: str, raw_token: str) -> EmailMultiAlternatives:
-    opt_out_url = _links(raw_token)["opt_out_url"]
+def _message(subject: str, text: str, html: str, address: str, raw_token: str, language: str) -> EmailMultiAlternatives:
+    opt_out_url = _links(raw_token, language)["opt_out_url"]
     message = _PrefilledEmail(
         subject, text, settings.DEFAULT_FROM_EMAIL, [address], headers={"List-Unsubscribe": f"<{opt_out_url}>"}
     )
@@ -104,12 +106,12 @@ def _message(subject: str, text: str, html: str, address: str, raw_token: str) -
     return message
 
 
-def _flattened_template(subject: str, text: str, html: str) -> bytes | None:
+def _flattened_template(subject: str, text: str, html: str, language: str) -> bytes | None:
     """The message as the SMTP backend would send it, with TO_SLOT and
     TOKEN_SLOT, without Date and Message-ID; None when the email package
     encoded a slot (quoted-printable for very long lines), which the bytes
     could then not be filled in safely."""
-    message = _message(subject, text, html, TO_SLOT, TOKEN_SLOT).message()
+    message = _message(subject, text, html, TO_SLOT, TOKEN_SLOT, language).message()
     del message["Date"], message["Message-ID"]
     data = message.as_bytes(linesep="\r\n")
     slots = text.count(TOKEN_SLOT) + html.count(TOKEN_SLOT) + 1  # and List-Unsubscribe
@@ -170,7 +172,12 @@ def _send(template: str, invitation: Invitation, raw_token: str, last: bool = Fa
     # A token is URL-safe base64: no template escaping would have changed it.
     address = invitation.email
     message = _message(
-        subject, text.replace(TOKEN_SLOT, raw_token), html.replace(TOKEN_SLOT, raw_token), address, raw_token
+        subject,
+        text.replace(TOKEN_SLOT, raw_token),
+        html.replace(TOKEN_SLOT, raw_token),
+        address,
+        raw_token,
+        invitation.language,
     )
     if flattened is not None and _PLAIN_ADDRESS.fullmatch(address):
         date, message_id = formatdate(localtime=settings.EMAIL_USE_LOCALTIME), make_msgid(domain=DNS_NAME)

@@ -5,7 +5,7 @@ from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 
 from .models import Invitation
-from .services import rounds, sending
+from .services import rounds, sending, spent_links
 from .services.sending import TransientSendError
 
 # A send survives its worker dying (acks_late, reject on worker lost) and
@@ -74,6 +74,14 @@ def open_due_rounds() -> int:
 @shared_task
 def close_due_rounds() -> int:
     return rounds.close_due_rounds()
+
+
+@shared_task
+def settle_answers() -> dict:
+    """Marks invitations answered in batches, and clears the used-link
+    markers of rounds that have closed (services/spent_links.py)."""
+    marked = spent_links.mark_answered()
+    return {"marked": marked, "cleared": spent_links.clear_closed_rounds()}
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import builder, recipients, respond, results, rounds
+from .views import builder, privacy, recipients, releases, respond, results, rounds
 
 app_name = "surveys"
 urlpatterns = [
@@ -26,6 +26,10 @@ urlpatterns = [
     path("surveys/<int:pk>/results/", results.survey_results, name="survey_results"),
     path("surveys/<int:pk>/results.csv", results.survey_results_csv, name="survey_results_csv"),
     path("surveys/compare/", results.mirrored_questions, name="mirrored_questions"),
+    path("surveys/privacy/", privacy.privacy_rule, name="privacy_rule"),
+    path("surveys/<int:pk>/pool/", releases.pool_rounds, name="pool_rounds"),
+    path("surveys/units/<int:pk>/", releases.unit_review, name="unit_review"),
+    path("surveys/units/<int:pk>/release/", releases.unit_release, name="unit_release"),
     # Staff: people who receive surveys.
     path("surveys/recipients/", recipients.recipient_list, name="recipient_list"),
     path("surveys/recipients/new/", recipients.recipient_create, name="recipient_create"),

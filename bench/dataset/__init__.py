@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from crm.models import AuditEvent
 from partners.models import Interaction, Organization, Tag
 from surveys.models import Recipient, Round
-from surveys.services.tallies import summarise_closed_rounds
+from surveys.services.releases import decide_settled_rounds
 
 from . import partner_rows, survey_rows
 from .sizes import Sizes
@@ -43,8 +43,10 @@ FLUSHED_MODELS = [
     "surveys.InvitationToken",
     "surveys.Invitation",
     "surveys.YouSaidWeDid",
-    "surveys.RoundCount",
-    "surveys.RoundSummary",
+    "surveys.ReleaseCount",
+    "surveys.ReleasedRound",
+    "surveys.Release",
+    "surveys.SpentLink",
     "surveys.Round",
     "surveys.HistoricalSchedule",
     "surveys.Schedule",
@@ -137,7 +139,7 @@ def generate(
             "responses and answers", lambda: survey_rows.create_answers(rng, plan, sizes.answers)
         )
         # As the beat would have done when each past round closed.
-        counts["summarised_rounds"] = step("closed rounds' stored counts", summarise_closed_rounds)
+        counts["released_units"] = step("closed rounds weighed for release", decide_settled_rounds)
     counts.update(
         managers=len(managers),
         leaders=len(leaders),

@@ -195,7 +195,6 @@ def _respond(rng, survey, round_, questions, waiting: list[Invitation], count: i
                 round=round_,
                 submitted_on=(round_.opened_at + datetime.timedelta(days=rng.randrange(span))).date(),
                 channel=ResponseChannel.INVITED if invitation else ResponseChannel.SHARED,
-                language=invitation.language if invitation else rng.choice(["en", "es"]),
             )
         )
     Response.objects.bulk_create(rows, batch_size=BATCH)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from partners.choices import InteractionKind, RequestStatus, Stage, SupportCategory
 
 from .charts import Row, Series, bar_chart, column_chart
-from .tables import Column, Figure, KeyFigure, Table, format_value, hide_none
+from .tables import Column, Figure, KeyFigure, Table, format_value
 
 if TYPE_CHECKING:
     from .queries import DashboardData
@@ -265,7 +265,9 @@ def key_figures(data: "DashboardData") -> list[KeyFigure]:
     if data.surveys:
         totals = data.survey_totals
         rounds = _("in %(n)s rounds opened in the period") % {"n": totals["rounds"]}
-        figures.append(KeyFigure(_("Survey responses"), hide_none(totals["responses"]), hint=rounds))
+        figures.append(KeyFigure(_("Survey responses"), totals["responses"], hint=rounds))
+        released = _("answers in the figures below: released rounds only")
+        figures.append(KeyFigure(_("Survey responses shown"), totals["released"], hint=released))
         figures.append(KeyFigure(_("“You said, we did” items"), totals["loop_items"], hint=_("for those rounds")))
     return figures
 

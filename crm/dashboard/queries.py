@@ -318,12 +318,12 @@ class DashboardData:
     open_requests = cached_property(lambda self: open_requests_by_age(self.scope, self.today))
     rounds = cached_property(lambda self: survey_queries.rounds_in_period(self.scope))
     survey_tally = cached_property(lambda self: survey_queries.tally_in_period(self.scope))
-    domain_scores = cached_property(
-        lambda self: survey_queries.domain_scores_in_period(self.rounds, self.survey_tally) if self.rounds else []
-    )
+    domain_scores = cached_property(lambda self: survey_queries.domain_scores_in_period(self.survey_tally))
     partner_trend = cached_property(lambda self: survey_queries.partner_likelihood_trend(self.survey_tally))
     mirrored = cached_property(lambda self: survey_queries.mirrored_in_period(self.survey_tally))
-    survey_totals = cached_property(lambda self: survey_queries.survey_totals(self.scope, self.rounds))
+    survey_totals = cached_property(
+        lambda self: survey_queries.survey_totals(self.scope, self.rounds, self.survey_tally)
+    )
 
 
 def partner_panel(organization: Organization, today: datetime.date | None = None) -> dict:

@@ -1,5 +1,7 @@
-"""Survey figures: the suppressed results of survey_queries.py as charts and
-tables. A hidden figure is drawn as the word "hidden", never as a bar."""
+"""Survey figures: the released units of survey_queries.py as charts and
+tables, and participation per round. Every value shown is about at least k
+people (docs/privacy.md); an audience with no released answers to a
+mirrored question is left blank, never drawn."""
 
 from typing import TYPE_CHECKING
 
@@ -7,10 +9,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from surveys.choices import Audience, Domain
-from surveys.services.suppression import min_responses
 
 from .charts import PALETTE, Row, Series, bar_chart, line_chart
-from .tables import Column, Figure, Table, format_value, hide_none
+from .tables import Column, Figure, Table, format_value
 
 if TYPE_CHECKING:
     from .queries import DashboardData
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
 AUDIENCE_COLOURS = {Audience.PARTICIPANTS: PALETTE[0], Audience.PARTNERS: PALETTE[1], Audience.STAFF: PALETTE[2]}
 # Older rounds lighter, the latest darkest.
 ROUND_SHADES = ["#a6cee3", "#5fa2ce", "#1f78b4", "#08306b"]
-
-
-def _hidden_text() -> str:
-    return _("hidden: too few answers to show safely (under %(k)s, or small groups)") % {"k": min_responses()}
 
 
 def _round_label(opened_at) -> str:
@@ -36,14 +33,14 @@ def response_rates(data: "DashboardData") -> Figure:
         if r["rate"] is None:
             chart_rows.append(Row(label, [None]))
         else:
-            text = f"{format_value(r['rate'], 'percent')} ({r['responded']} / {r['invited']})"
+            text = f"{format_value(r['rate'], 'percent')} ({r['answered']} / {r['invited']})"
             chart_rows.append(Row(label, [r["rate"] * 100], texts=[text], fills=[AUDIENCE_COLOURS[r["audience"]]]))
     chart = bar_chart(
         _("Response rate per round"),
         _("Bars: the share of people invited by private link who answered, per survey round and audience."),
         chart_rows,
         maximum=100,
-        hidden_text=_hidden_text(),
+        hidden_text=_("nobody invited by private link"),
     )
     columns = [
         Column(_("Round opened"), "date"),
@@ -60,9 +57,9 @@ def response_rates(data: "DashboardData") -> Figure:
             r["round"].survey.title,
             Audience(r["audience"]).label,
             r["invited"],
-            hide_none(r["responded"]),
-            hide_none(r["rate"]) if r["invited"] else None,
-            hide_none(r["shared"]),
+            r["answered"],
+            r["rate"],
+            r["shared"],
         ]
         for r in rows
     ]
@@ -72,33 +69,32 @@ def response_rates(data: "DashboardData") -> Figure:
 
 def domain_scores(data: "DashboardData") -> Figure:
     rows = data.domain_scores
-    rounds = {r["round"].pk: r["round"] for r in data.rounds}
     charts = []
     for audience in Audience:
         mine = [r for r in rows if r["audience"] == audience]
-        round_ids = sorted({r["round_id"] for r in mine}, key=lambda pk: rounds[pk].opened_at)[-len(ROUND_SHADES) :]
-        if not round_ids:
+        columns = sorted({r["column"] for r in mine}, key=lambda c: (c.opened_at, c.key))[-len(ROUND_SHADES) :]
+        if not columns:
             continue
-        means = {(r["domain"], r["round_id"]): r["mean"] for r in mine}
-        domains = [d for d in Domain if any((d, pk) in means for pk in round_ids)]
-        shades = ROUND_SHADES[-len(round_ids) :]
-        chart_rows = [Row(domain.label, [means.get((domain, pk)) for pk in round_ids]) for domain in domains]
+        means = {(r["domain"], r["column"].key): r["mean"] for r in mine}
+        domains = [d for d in Domain if any((d, c.key) in means for c in columns)]
+        chart_rows = [Row(domain.label, [means.get((domain, c.key)) for c in columns]) for domain in domains]
         charts.append(
             bar_chart(
                 _("%(audience)s: wellbeing domains by round") % {"audience": audience.label},
-                _("Bars per wellbeing domain, one per round: average agreement from 1 to 5."),
+                _("Bars per wellbeing domain, one per released round: average agreement from 1 to 5."),
                 chart_rows,
-                series=[_round_label(rounds[pk].opened_at) for pk in round_ids],
+                series=[c.label for c in columns],
                 maximum=5,
                 fmt=lambda v: f"{v:.1f}",
-                hidden_text=_hidden_text(),
-                colours=shades,
+                hidden_text=_("not asked"),
+                colours=ROUND_SHADES[-len(columns) :],
             )
         )
     columns = [
         Column(_("Audience"), "text"),
         Column(_("Wellbeing domain"), "text"),
         Column(_("Round opened"), "date"),
+        Column(_("Rounds"), "text"),
         Column(_("Average (1 to 5)"), "score"),
         Column(_("People")),
     ]
@@ -106,9 +102,10 @@ def domain_scores(data: "DashboardData") -> Figure:
         [
             Audience(r["audience"]).label,
             Domain(r["domain"]).label,
-            rounds[r["round_id"]].opened_at,
-            hide_none(r["mean"]),
-            hide_none(r["people"]),
+            r["column"].opened_at,
+            r["column"].label,
+            r["mean"],
+            r["people"],
         ]
         for r in rows
     ]
@@ -118,26 +115,28 @@ def domain_scores(data: "DashboardData") -> Figure:
 
 def partner_trend(data: "DashboardData") -> Figure:
     rows = data.partner_trend
-    labels = [date_format(r["opened_at"], "j M") for r in rows]
-    years = [str(r["opened_at"].year) for r in rows]
+    labels = [date_format(r["column"].opened_at, "j M") for r in rows]
+    years = [str(r["column"].opened_at.year) for r in rows]
     chart = line_chart(
         _("Partners' 0 to 10 answers, round by round"),
-        _("A line: the average of partner organizations' 0 to 10 answers in each round."),
+        _("A line: the average of partner organizations' 0 to 10 answers in each released round."),
         labels,
         [Series(_("Average, 0 to 10"), [r["mean"] for r in rows], PALETTE[1])],
         low=0,
         high=10,
         years=years,
         fmt=lambda v: f"{v:.1f}".rstrip("0").rstrip("."),
-        hidden_text=_hidden_text(),
     )
     columns = [
         Column(_("Round opened"), "date"),
+        Column(_("Rounds"), "text"),
         Column(_("Survey"), "text"),
         Column(_("Average (0 to 10)"), "score"),
         Column(_("People")),
     ]
-    table_rows = [[r["opened_at"], r["survey"], hide_none(r["mean"]), hide_none(r["people"])] for r in rows]
+    table_rows = [
+        [r["column"].opened_at, r["column"].label, r["column"].survey_title, r["mean"], r["people"]] for r in rows
+    ]
     table = Table("partner-trend", _("Partner organizations' 0 to 10 answers per round"), columns, table_rows)
     return Figure("partner-trend", _("Partners' 0 to 10 trend"), table, [chart] if rows else [])
 
@@ -157,7 +156,7 @@ def mirrored(data: "DashboardData") -> Figure:
             for r in rows
         ],
         series=[a.label for a in Audience],
-        hidden_text=_("hidden or not asked"),
+        hidden_text=_("not asked, or no released answers"),
         colours=[AUDIENCE_COLOURS[a] for a in Audience],
     )
     columns = [
@@ -166,7 +165,7 @@ def mirrored(data: "DashboardData") -> Figure:
         *[Column(audience.label, "score") for audience in Audience],
     ]
     table_rows = [
-        [r["text"], f"1–{r['scale']}" if r["scale"] == 5 else "0–10", *[_cell(r["means"], a) for a in Audience]]
+        [r["text"], f"1–{r['scale']}" if r["scale"] == 5 else "0–10", *[r["means"].get(a) for a in Audience]]
         for r in rows
     ]
     table = Table(
@@ -177,10 +176,3 @@ def mirrored(data: "DashboardData") -> Figure:
 
 def _scored(mean, scale: int) -> str:
     return "" if mean is None else f"{mean:.1f} / {scale}"
-
-
-def _cell(means: dict, audience: str):
-    """Not asked of this audience: no value. Asked but suppressed: hidden."""
-    if audience not in means:
-        return None
-    return hide_none(means[audience])

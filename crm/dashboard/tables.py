@@ -8,26 +8,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from crm.exports import neutralise
 
 from .charts import Chart
-
-
-class Hidden:
-    """A figure withheld by small-number suppression."""
-
-    def __str__(self) -> str:
-        return "hidden"
-
-
-HIDDEN = Hidden()
-
-
-def hide_none(value):
-    """Suppression returns None for a hidden figure: mark it as such."""
-    return HIDDEN if value is None else value
 
 
 @dataclass
@@ -44,7 +28,6 @@ class Column:
 @dataclass
 class Cell:
     text: str
-    hidden: bool = False
     numeric: bool = False
 
 
@@ -53,7 +36,7 @@ class Table:
     name: str  # the CSV's name: /dashboard/export/<name>.csv
     caption: str
     columns: list[Column]
-    rows: list[list]  # raw values; HIDDEN when suppressed, None when there is no value
+    rows: list[list]  # raw values; None when there is no value
     links: list[str] = field(default_factory=list)  # a link for each row's first cell, or none
 
     def display_rows(self) -> list[list[Cell]]:
@@ -66,8 +49,6 @@ class Table:
         return list(zip(links, self.display_rows(), strict=True))
 
     def _display(self, value, column: Column) -> Cell:
-        if value is HIDDEN:
-            return Cell(_("hidden"), hidden=True, numeric=column.numeric)
         if value is None:
             return Cell("—", numeric=column.numeric)
         return Cell(format_value(value, column.fmt), numeric=column.numeric)
@@ -117,8 +98,6 @@ def format_value(value, fmt: str) -> str:
 def csv_value(value, fmt: str):
     """Numbers stay numbers; text is neutralised so a cell like "=HYPERLINK(…)"
     cannot run in a spreadsheet; percentages are written as 0–100."""
-    if value is HIDDEN:
-        return "hidden"
     if value is None:
         return ""
     if fmt == "percent":
@@ -152,18 +131,12 @@ class Figure:
 @dataclass
 class KeyFigure:
     label: str
-    raw: object  # the number; HIDDEN when suppressed, None when there is none
+    raw: object  # the number; None when there is none
     fmt: str = "int"
     hint: str = ""
 
     @property
-    def hidden(self) -> bool:
-        return self.raw is HIDDEN
-
-    @property
     def value(self) -> str:
-        if self.raw is HIDDEN:
-            return _("hidden")
         return "—" if self.raw is None else format_value(self.raw, self.fmt)
 
     @property

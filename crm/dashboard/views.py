@@ -5,6 +5,7 @@ survey figures only show for users who may see survey results."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_safe
 
 from crm.audit import record_export
 from partners.choices import OrganizationKind
-from surveys.services.suppression import min_responses
 
 from .figures import dashboard_sections, figure_builders, key_figures
 from .filters import DashboardFilterForm
@@ -36,7 +36,7 @@ def _filtered(request: HttpRequest) -> tuple[DashboardFilterForm, DashboardData 
 
 
 def _context(form: DashboardFilterForm, data: DashboardData | None) -> dict:
-    context = {"form": form, "title": _("Dashboard"), "min_responses": min_responses()}
+    context = {"form": form, "title": _("Dashboard"), "k": settings.SURVEY_MIN_RESPONSES}
     if data is not None:
         scope = data.scope
         query = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}

@@ -251,8 +251,17 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # a worker that died: its outcome is unknown (see surveys/services/sending.py).
 SEND_LEASE_SECONDS = env.int("SEND_LEASE_SECONDS", default=5 * 60)
 
-# Survey results drawn from fewer responses than this are never shown.
+# The release rule (docs/privacy.md). A closed round's answers by private link
+# are released as a unit only when at least this many people answered.
 SURVEY_MIN_RESPONSES = env.int("SURVEY_MIN_RESPONSES", default=5)
+# Answers through a round's shared link (poster) are their own unit, with
+# their own, higher minimum: anyone holding the link can add answers.
+SURVEY_MIN_SHARED_RESPONSES = env.int("SURVEY_MIN_SHARED_RESPONSES", default=10)
+# At most this many shared-link answers per round and day.
+SURVEY_SHARED_ANSWERS_PER_DAY = env.int("SURVEY_SHARED_ANSWERS_PER_DAY", default=100)
+# Days program managers have to withhold a free-text answer that names
+# someone before a unit is released to everyone who reads results.
+SURVEY_REVIEW_DAYS = env.int("SURVEY_REVIEW_DAYS", default=3)
 
 RATELIMIT_VIEW = "surveys.views.respond.rate_limited"
 

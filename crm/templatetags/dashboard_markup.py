@@ -46,8 +46,7 @@ def _cell(cell: Cell, first: bool, link: str) -> SafeString:
     if first:
         text = format_html('<a href="{}">{}</a>', link, cell.text) if link else cell.text
         return format_html('<th scope="row">{}</th>', text)
-    classes = ("num" if cell.numeric else "") + (" hidden-cell" if cell.hidden else "")
-    return format_html('<td class="{}">{}</td>', classes, cell.text)
+    return format_html('<td class="{}">{}</td>', "num" if cell.numeric else "", cell.text)
 
 
 @register.filter

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import SurveyStatus
-from ..models import Question, Response, Schedule, Survey
+from ..models import Question, Schedule, Survey
+from ..models.surveys import ANONYMITY_LOCKED
 
 MAX_CHOICES = 20
 CHOICE_MAX_LENGTH = 150
@@ -30,13 +31,11 @@ class SurveyForm(forms.ModelForm):
         minutes.validators += [MinValueValidator(1), MaxValueValidator(60)]
         minutes.widget.attrs.update(min=1, max=60)
         survey = self.instance
-        if survey.pk and Response.objects.filter(round__survey=survey).exists():
-            # A disabled field keeps its saved value whatever is posted.
+        if survey.anonymity_locked:
+            # A disabled field keeps its saved value whatever is posted; the
+            # model refuses the change too (Survey.clean), for the admin.
             self.fields["anonymous"].disabled = True
-            self.fields["anonymous"].help_text = _(
-                "People have already answered on this basis, so it cannot be changed."
-            )
-        if survey.pk and survey.rounds.exists():
+            self.fields["anonymous"].help_text = ANONYMITY_LOCKED
             self.fields["audience"].disabled = True
             self.fields["audience"].help_text = _("This survey has been sent, so its audience cannot change.")
 

@@ -1,7 +1,7 @@
 from .recipients import Recipient
-from .responses import Answer, Response, ResponseAuthor
+from .releases import Release, ReleaseCount, ReleasedRound
+from .responses import Answer, Response, ResponseAuthor, SpentLink
 from .rounds import Invitation, InvitationToken, Round, Schedule
-from .summaries import RoundCount, RoundSummary
 from .surveys import Question, Survey, YouSaidWeDid
 
 __all__ = [
@@ -10,12 +10,14 @@ __all__ = [
     "InvitationToken",
     "Question",
     "Recipient",
+    "Release",
+    "ReleaseCount",
+    "ReleasedRound",
     "Response",
     "ResponseAuthor",
     "Round",
-    "RoundCount",
-    "RoundSummary",
     "Schedule",
+    "SpentLink",
     "Survey",
     "YouSaidWeDid",
 ]

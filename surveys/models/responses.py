@@ -1,11 +1,11 @@
 """Answers. For an anonymous survey nothing here can lead back to a person:
-no link to an invitation, recipient, user or address, and no time finer than
-the day. tests/surveys/test_anonymity.py fails if such a field is ever added."""
+no link to an invitation, recipient, user or address, no time finer than the
+day, and not the language the invitation was written in. Nor is anything
+written with a response to an invitation row (services/spent_links.py).
+tests/surveys/test_anonymity.py fails if such a field is ever added."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from partners.choices import Language
 
 from ..choices import ResponseChannel
 
@@ -15,7 +15,6 @@ class Response(models.Model):
     round = models.ForeignKey("surveys.Round", on_delete=models.PROTECT, related_name="responses", db_index=False)
     submitted_on = models.DateField(_("submitted on"))
     channel = models.CharField(max_length=8, choices=ResponseChannel.choices, default=ResponseChannel.INVITED)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
 
     class Meta:
         ordering = ["round", "id"]
@@ -41,6 +40,9 @@ class Answer(models.Model):
     question = models.ForeignKey("surveys.Question", on_delete=models.PROTECT, related_name="answers", db_index=False)
     number = models.SmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
+    # A free-text answer a program manager kept out of the results (it
+    # named someone); audited, and never shown to leadership.
+    withheld = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -62,3 +64,19 @@ class ResponseAuthor(models.Model):
 
     def __str__(self) -> str:
         return f"Author of response #{self.response_id}"
+
+
+class SpentLink(models.Model):
+    """That an invitation's link was used, written with the response in one
+    transaction that touches no invitation row. The marker is a keyed hash of
+    the invitation's id (services/spent_links.py): the app can recompute it,
+    someone holding only the database cannot, so the row ties the response's
+    transaction to no invitation. Its primary key is what makes a link
+    single-use at once: a second response for the same invitation collides.
+    Kept until the round has closed, then deleted."""
+
+    marker = models.CharField(max_length=64, primary_key=True)
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return "A used link"

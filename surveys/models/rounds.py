@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
@@ -48,9 +50,20 @@ class Schedule(models.Model):
         super().save(*args, **kwargs)
 
 
+# A submission that passed the "is the round open" check just before the round
+# closed may still be committing; a round's answers are final this long after.
+SETTLE = timedelta(minutes=5)
+
+
 class RoundQuerySet(models.QuerySet):
+    def settled(self, now: datetime) -> "RoundQuerySet":
+        """Rounds closed (or missed) long enough ago that no answer can still arrive."""
+        return self.filter(status__in=[RoundStatus.CLOSED, RoundStatus.MISSED], closed_at__lte=now - SETTLE)
+
     def with_counts(self) -> "RoundQuerySet":
         """Invitation counts by state, and responses by channel, in the same query.
+        These are participation counts (how many took part, never what they
+        said), shown as they are on every page (docs/privacy.md).
 
         Each count is its own correlated subquery (served by the round's
         indexes) rather than a JOIN + GROUP BY: grouped, PostgreSQL ran the
@@ -69,7 +82,8 @@ class RoundQuerySet(models.QuerySet):
             pending=count(Invitation, state__in=[SendState.PENDING, SendState.SENDING]),
             # Every state is counted above: their sum saves a scan of the round.
             invited=F("sent") + F("failed") + F("unknown") + F("pending"),
-            responded=count(Invitation, responded=True),
+            # Responses, not invitations marked answered: those are marked
+            # later, in batches (services/spent_links.py).
             invited_responses=count(Response, channel=ResponseChannel.INVITED),
             shared_responses=count(Response, channel=ResponseChannel.SHARED),
         )
@@ -93,6 +107,9 @@ class Round(models.Model):
     max_reminders = models.PositiveSmallIntegerField(default=1)
     # Hash of the shared link's token (anonymous surveys only), or empty.
     shared_token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Whether its answers have been weighed for release since it closed
+    # (services/releases.py): each channel's become a unit, or are held.
+    release_checked = models.BooleanField(default=False, editable=False)
 
     objects = RoundQuerySet.as_manager()
 
@@ -144,8 +161,9 @@ class Invitation(models.Model):
     reminder_attempts = models.PositiveSmallIntegerField(default=0)
     reminder_claimed_at = models.DateTimeField(null=True, blank=True)
     last_reminded_at = models.DateTimeField(null=True, blank=True)
-    # Only *that* the link was used, never when or which response: the
-    # response rate is known, and anonymity holds.
+    # Only *that* the link was used, never when or which response. Set by a
+    # periodic task, for at least k invitations of a round at once and never
+    # in a transaction that writes a response (services/spent_links.py).
     responded = models.BooleanField(default=False)
 
     class Meta:

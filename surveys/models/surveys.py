@@ -12,6 +12,9 @@ def in_language(english: str, spanish: str, language: str) -> str:
     return spanish if language == "es" and spanish else english
 
 
+ANONYMITY_LOCKED = _("People have been invited on this basis, so whether answers are anonymous cannot change.")
+
+
 class Survey(models.Model):
     title = models.CharField(_("title"), max_length=200)
     title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
@@ -21,7 +24,7 @@ class Survey(models.Model):
     anonymous = models.BooleanField(
         _("anonymous"),
         default=True,
-        help_text=_("Answers are never linked to the person. Cannot be changed once answers exist."),
+        help_text=_("Answers are never linked to the person. Cannot be changed once a round has been sent."),
     )
     estimated_minutes = models.PositiveSmallIntegerField(_("minutes to answer"), default=5)
     status = models.CharField(_("status"), max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
@@ -37,8 +40,35 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self._anonymity_changed() and self.anonymity_locked:
+            raise ValidationError({"anonymous": ANONYMITY_LOCKED})
+        super().save(*args, **kwargs)
+        self._saved_anonymous = self.anonymous
+
     def get_absolute_url(self) -> str:
         return reverse("surveys:survey_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        survey = super().from_db(db, field_names, values)
+        survey._saved_anonymous = survey.__dict__.get("anonymous")
+        return survey
+
+    @property
+    def anonymity_locked(self) -> bool:
+        """Once a round has gone out, people were invited on the promise it
+        made ("anonymous" or "named"), so that promise cannot change, in
+        any form, the admin or code. One query."""
+        return self.pk is not None and self.rounds.exists()
+
+    def _anonymity_changed(self) -> bool:
+        saved = getattr(self, "_saved_anonymous", None)
+        return saved is not None and saved != self.anonymous
+
+    def clean(self) -> None:
+        if self._anonymity_changed() and self.anonymity_locked:
+            raise ValidationError({"anonymous": ANONYMITY_LOCKED})
 
     def title_in(self, language: str) -> str:
         return in_language(self.title, self.title_es, language)

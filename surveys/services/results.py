@@ -1,19 +1,27 @@
-"""Survey results, added up from the rounds' answer counts (services/tallies.py:
-stored for closed rounds, counted live for the others) in a fixed number of
-queries, and passed through small-number suppression before anything is shown."""
+"""Survey results, added up from the stored counts of released units only
+(services/releases.py, services/tallies.py), in a fixed number of queries.
 
+Every figure here is a sum over whole units, each about at least k people,
+and inside a unit only over questions at least k of its people answered.
+So nothing a page shows is about fewer than k people, and neither is the
+difference between any two pages (docs/privacy.md). Inside a released unit
+every figure is shown, small answer options included: see the same page for
+why."""
+
+import datetime
 import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from ..choices import SCALE_KINDS, TEXT_KINDS, QuestionKind
 from ..forms.answers import AGREEMENT, YES_NO, likelihood_choices
-from ..models import Answer, Question, Round, Survey
-from .suppression import hidden_cells, min_responses, shown
-from .tallies import Tally, domain_group, load_tally, mirror_group, question_group
+from ..models import Answer, Question, Release, Survey
+from .tallies import LIKELIHOOD_GROUP, Tally, domain_group, load_tally, mirror_group, question_group
 
 # As django.utils.text.normalize_newlines, then the linebreaksbr filter.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -22,20 +30,20 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 @dataclass
 class Cell:
     label: str
-    count: int | None  # None: hidden
-    share: float | None = None
+    count: int
+    share: float
 
 
 @dataclass
 class QuestionResult:
     question: Question
     respondents: int
+    shown: bool = False  # False: no released unit had k people answer it
     cells: list[Cell] = field(default_factory=list)
     mean: float | None = None
     nps: int | None = None
+    share_yes: float | None = None
     texts: list[str] = field(default_factory=list)
-    hidden: bool = False  # the whole question: fewer than k people answered
-    partly_hidden: bool = False  # some cells hidden to protect small groups
 
     @property
     def text_items(self) -> str:
@@ -44,6 +52,64 @@ class QuestionResult:
         page's time on the large dataset."""
         items = "".join(f"<li>{_LINE_BREAK.sub('<br>', html.escape(text))}</li>" for text in self.texts)
         return mark_safe(items)  # noqa: S308 - every answer is escaped above, as the linebreaksbr filter does
+
+
+@dataclass(frozen=True)
+class Column:
+    """What the results show side by side: a round, or rounds pooled into
+    one unit. Its units are the round's (or rounds') released units, one
+    per channel."""
+
+    key: int  # the pk of its first round, for ?round=
+    units: tuple[int, ...]
+    opened_at: datetime.datetime
+    last_opened_at: datetime.datetime
+    rounds: int
+    audience: str
+    survey_title: str
+
+    @property
+    def label(self) -> str:
+        first = date_format(self.opened_at, "j M Y")
+        if self.rounds == 1:
+            return first
+        return f"{first} – {date_format(self.last_opened_at, 'j M Y')} ({self.rounds} rounds pooled)"
+
+
+def survey_tally(survey: Survey) -> Tally:
+    """The counts of every released unit of `survey`. Three queries."""
+    return load_tally(Release.objects.released().filter(survey=survey))
+
+
+def all_released_tally() -> Tally:
+    """The counts of every released unit of every survey. Three queries."""
+    return load_tally(Release.objects.released())
+
+
+def columns(tally: Tally) -> list[Column]:
+    """The tally's units grouped by the rounds they cover, oldest first."""
+    grouped: dict[frozenset[int], list[int]] = {}
+    for unit_id, info in tally.units.items():
+        grouped.setdefault(info.round_ids, []).append(unit_id)
+    made = []
+    for round_ids, unit_ids in grouped.items():
+        info = tally.units[unit_ids[0]]
+        made.append(
+            Column(
+                key=min(round_ids, key=lambda pk: (info.opened_at, pk)),
+                units=tuple(sorted(unit_ids)),
+                opened_at=info.opened_at,
+                last_opened_at=info.last_opened_at,
+                rounds=len(round_ids),
+                audience=info.audience,
+                survey_title=info.survey_title,
+            )
+        )
+    return sorted(made, key=lambda c: (c.opened_at, c.key))
+
+
+def column_of_round(tally: Tally, round_id: int) -> Column | None:
+    return next((c for c in columns(tally) if round_id in tally.units[c.units[0]].round_ids), None)
 
 
 def _labels(question: Question) -> list[tuple[int, str]]:
@@ -66,202 +132,148 @@ def nps(counts: dict[int, int]) -> int | None:
     return round(100 * (promoters - detractors) / total)
 
 
-def survey_tally(survey: Survey) -> Tally:
-    """The counts of every round of `survey`, for the results page to share
-    between its figures. Two queries."""
-    return load_tally(survey.rounds.all())
+def mean(counts: dict[int, int]) -> float | None:
+    total = sum(counts.values())
+    return sum(value * n for value, n in counts.items()) / total if total else None
 
 
-def _round_filter(rounds: list[Round] | None):
-    return None if rounds is None else {r.pk for r in rounds}
+def _sum_values(tally: Tally, units: Iterable[int], questions: Iterable[int]) -> dict[int, int]:
+    """Answers per value of `questions` over `units`."""
+    summed: dict[int, int] = {}
+    for unit_id in units:
+        for question_id in questions:
+            for number, n in tally.values(unit_id, question_id).items():
+                summed[number] = summed.get(number, 0) + n
+    return summed
 
 
-def question_results(
-    survey: Survey, rounds: list[Round] | None = None, tally: Tally | None = None
-) -> list[QuestionResult]:
-    """Per question: distribution, mean, NPS-style score and free text. Four
-    queries; two when the survey's tally is given."""
-    questions = list(survey.questions.all())
-    if tally is None:
-        tally = load_tally(
-            survey.rounds.all() if rounds is None else Round.objects.filter(pk__in=[r.pk for r in rounds])
-        )
-    chosen = _round_filter(rounds)
-    counts: dict[int, dict[int, int]] = {}
-    for (round_id, question_id, number), n in tally.answers.items():
-        if number is not None and (chosen is None or round_id in chosen):
-            per_value = counts.setdefault(question_id, {})
-            per_value[number] = per_value.get(number, 0) + n
-    respondents: dict[str, int] = {}
-    for (round_id, group), n in tally.people.items():
-        if chosen is None or round_id in chosen:
-            respondents[group] = respondents.get(group, 0) + n
-    texts: dict[int, list[str]] = {}
-    answers = Answer.objects.filter(question__survey=survey, question__kind__in=TEXT_KINDS)
-    if rounds is not None:
-        answers = answers.filter(response__round__in=rounds)
-    for question_id, text in answers.values_list("question_id", "text"):
-        texts.setdefault(question_id, []).append(text)
+def _of_kind(tally: Tally, *kinds: str, **attrs) -> set[int]:
+    """The tally's questions of these kinds (and attribute values)."""
+    return {
+        pk
+        for pk, info in tally.questions.items()
+        if info.kind in kinds and all(getattr(info, name) == value for name, value in attrs.items())
+    }
+
+
+def _people(tally: Tally, units: Iterable[int], group: str) -> int:
+    """Distinct respondents to `group` over `units`: a response belongs to
+    one unit, so the units' counts add up."""
+    return sum(tally.people.get((unit_id, group), 0) for unit_id in units)
+
+
+def question_results(survey: Survey, tally: Tally, units: Iterable[int] | None = None) -> list[QuestionResult]:
+    """Per question, over `units` (default: every unit in the tally):
+    distribution, mean, 0–10 score, share answering yes and free text.
+    Two queries."""
+    units = set(tally.units if units is None else units)
+    texts = _texts(tally, units)
     return [
-        _one_result(q, respondents.get(question_group(q.pk), 0), counts.get(q.pk, {}), texts.get(q.pk, []))
-        for q in questions
+        _one_result(question, tally, units, texts.get(question.pk, []))
+        for question in survey.questions.order_by("position", "id")
     ]
 
 
-def _one_result(question: Question, people: int, counts: dict[int, int], texts: list[str]) -> QuestionResult:
-    result = QuestionResult(question=question, respondents=people)
-    if people < min_responses():
-        result.hidden = True
+def _one_result(question: Question, tally: Tally, units: set[int], texts: list[str]) -> QuestionResult:
+    people = _people(tally, units, question_group(question.pk))
+    result = QuestionResult(question=question, respondents=people, shown=people > 0)
+    if not result.shown:
         return result
     if question.kind in TEXT_KINDS:
-        # Sorted, so the order says nothing about who answered when.
+        # Alphabetical, so the order says nothing about who answered when.
         result.texts = sorted(texts, key=str.casefold)
         return result
-    labels = _labels(question)
-    values = [counts.get(value, 0) for value, _ in labels]
-    hide = hidden_cells(values)
-    result.partly_hidden = any(hide)
-    result.cells = [
-        Cell(str(label), None if h else n, None if h else n / people)
-        for (_, label), n, h in zip(labels, values, hide, strict=True)
-    ]
-    if not result.partly_hidden and question.kind in SCALE_KINDS:
-        # A mean next to hidden cells would let them be solved for, so it is
-        # shown only when every cell is.
-        total = sum(values)
-        result.mean = sum(v * n for (v, _), n in zip(labels, values, strict=True)) / total if total else None
-        if question.kind == QuestionKind.LIKELIHOOD:
-            result.nps = nps(counts)
+    counts = _sum_values(tally, units, [question.pk])
+    result.cells = [Cell(str(label), counts.get(v, 0), counts.get(v, 0) / people) for v, label in _labels(question)]
+    if question.kind in SCALE_KINDS:
+        result.mean = mean(counts)
+    if question.kind == QuestionKind.LIKELIHOOD:
+        result.nps = nps(counts)
+    if question.kind == QuestionKind.YES_NO:
+        answered = counts.get(0, 0) + counts.get(1, 0)
+        result.share_yes = counts.get(1, 0) / answered if answered else None
     return result
 
 
-@dataclass
-class GroupCells:
-    """The answers behind one figure: counts per question and value, and the
-    rounds they come from."""
-
-    per_question: dict[int, dict[int | None, int]] = field(default_factory=dict)
-    rounds: set[int] = field(default_factory=set)
-
-    def add(self, round_id: int, question_id: int, number: int | None, n: int) -> None:
-        per_value = self.per_question.setdefault(question_id, {})
-        per_value[number] = per_value.get(number, 0) + n
-        self.rounds.add(round_id)
-
-    def mean(self) -> float | None:
-        numbers = [(v, n) for values in self.per_question.values() for v, n in values.items() if v is not None]
-        total = sum(n for _, n in numbers)
-        return sum(v * n for v, n in numbers) / total if total else None
-
-    def unsafe(self) -> bool:
-        """Whether the mean must stay hidden: a question behind it was
-        answered fewer than k times, or its distribution has a hidden cell.
-        A mean beside hidden cells, with the number of people, lets them be
-        solved for (1 and 5 answers of 10 people averaging 4.6 can only be
-        one 1 and nine 5s)."""
-        k = min_responses()
-        return any(
-            sum(values.values()) < k or any(hidden_cells(list(values.values()), k))
-            for values in self.per_question.values()
-        )
-
-    def safe_mean(self, people: int) -> float | None:
-        return None if self.unsafe() else shown(self.mean(), people)
+def _texts(tally: Tally, units: set[int]) -> dict[int, list[str]]:
+    """The free-text answers of `units`, for the questions counted in each,
+    less those withheld. One query."""
+    counted = {(u, q) for (u, q, number) in tally.answers if number is None and u in units}
+    if not counted:
+        return {}
+    rows = Answer.objects.filter(
+        question_id__in={q for _, q in counted},
+        withheld=False,
+        response__round__release_parts__release__in=units,
+        response__round__release_parts__channel=F("response__channel"),
+    ).values_list("response__round__release_parts__release_id", "question_id", "text")
+    texts: dict[int, list[str]] = {}
+    for unit_id, question_id, text in rows:
+        if (unit_id, question_id) in counted:
+            texts.setdefault(question_id, []).append(text)
+    return texts
 
 
-def group_cells(tally: Tally, key) -> dict[tuple, GroupCells]:
-    """The tally's answer counts grouped by `key(round_id, question_id)`
-    (None: left out)."""
-    groups: dict[tuple, GroupCells] = {}
-    for (round_id, question_id, number), n in tally.answers.items():
-        group = key(round_id, question_id)
-        if group is not None:
-            groups.setdefault(group, GroupCells()).add(round_id, question_id, number, n)
-    return groups
+def trend_by_column(tally: Tally) -> dict[int, dict[int, float]]:
+    """The mean of each scale question in each column: {question: {column key: mean}}."""
+    trend: dict[int, dict[int, float]] = {}
+    scales = _of_kind(tally, *SCALE_KINDS)
+    for column in columns(tally):
+        for question_id in scales:
+            value = mean(_sum_values(tally, column.units, [question_id]))
+            if value is not None:
+                trend.setdefault(question_id, {})[column.key] = value
+    return trend
 
 
-def people_in(tally: Tally, rounds, group: str) -> int:
-    """Distinct respondents to `group` over `rounds`: a response belongs to
-    one round, so the rounds' counts add up."""
-    return sum(tally.people.get((round_id, group), 0) for round_id in rounds)
-
-
-def trend_by_round(survey: Survey, tally: Tally | None = None) -> list[dict]:
-    """Mean of each scale question in each round, hidden below k people or
-    when the round's distribution has hidden cells. Two queries; none when
-    the survey's tally is given."""
-    tally = tally or survey_tally(survey)
-
-    def key(round_id, question_id):
-        return (round_id, question_id) if tally.questions[question_id].kind in SCALE_KINDS else None
-
-    return [
-        {
-            "round_id": round_id,
-            "question_id": question_id,
-            "mean": cells.safe_mean(people_in(tally, [round_id], question_group(question_id))),
-        }
-        for (round_id, question_id), cells in group_cells(tally, key).items()
-    ]
-
-
-def domain_scores(surveys=None, tally: Tally | None = None) -> list[dict]:
-    """Mean agreement (1–5) per audience, wellbeing domain and round, hidden
-    below k people or when a question behind it has hidden cells. Two
-    queries; none when a tally is given."""
-    if tally is None:
-        tally = load_tally(Round.objects.all() if surveys is None else Round.objects.filter(survey__in=surveys))
-
-    def key(round_id, question_id):
-        info = tally.questions[question_id]
-        if info.kind != QuestionKind.AGREEMENT or not info.domain:
-            return None
-        return (tally.rounds[round_id].audience, info.domain, round_id)
-
+def domain_scores(tally: Tally) -> list[dict]:
+    """Mean agreement (1–5) per audience, wellbeing domain and column, with
+    how many people it is about."""
+    domains = sorted({info.domain for info in tally.questions.values() if info.domain})
+    in_domain = {domain: _of_kind(tally, QuestionKind.AGREEMENT, domain=domain) for domain in domains}
     rows = []
-    for (audience, domain, round_id), cells in sorted(group_cells(tally, key).items()):
-        people = people_in(tally, [round_id], domain_group(domain))
-        rows.append(
-            {
-                "audience": audience,
-                "domain": domain,
-                "round_id": round_id,
-                "mean": cells.safe_mean(people),
-                "people": shown(people, people),
-            }
-        )
+    for column in columns(tally):
+        for domain in domains:
+            value = mean(_sum_values(tally, column.units, in_domain[domain]))
+            if value is not None:
+                people = _people(tally, column.units, domain_group(domain))
+                rows.append(
+                    {"audience": column.audience, "domain": domain, "column": column, "mean": value, "people": people}
+                )
     return rows
 
 
-def mirrored(mirror_keys=None, tally: Tally | None = None) -> dict[str, dict[str, dict]]:
-    """For each mirror key, the mean answer per audience over all rounds,
-    hidden below k people or when a question behind it has hidden cells.
-    Two queries; none when a tally is given."""
-    tally = tally or load_tally(Round.objects.all())
+def likelihood_trend(tally: Tally, audience: str) -> list[dict]:
+    """Per column of surveys for `audience`: the mean of every 0–10 answer,
+    and how many people gave one."""
+    likelihood = _of_kind(tally, QuestionKind.LIKELIHOOD)
+    rows = []
+    for column in columns(tally):
+        value = mean(_sum_values(tally, column.units, likelihood)) if column.audience == audience else None
+        if value is not None:
+            rows.append({"column": column, "mean": value, "people": _people(tally, column.units, LIKELIHOOD_GROUP)})
+    return rows
 
-    def key(round_id, question_id):
-        info = tally.questions[question_id]
-        if info.kind not in SCALE_KINDS or not info.mirror_key:
-            return None
-        if mirror_keys is not None and info.mirror_key not in mirror_keys:
-            return None
-        return (info.mirror_key, tally.rounds[round_id].audience)
 
-    table: dict[str, dict[str, dict]] = {}
-    for (mirror_key, audience), cells in group_cells(tally, key).items():
-        unsafe = cells.unsafe()
-        kinds = sorted({tally.questions[q].kind for q in cells.per_question})
-        for kind in kinds:
-            # One mean per kind, as the grouped query gave; a key is asked on one scale.
-            of_kind = GroupCells({q: v for q, v in cells.per_question.items() if tally.questions[q].kind == kind})
-            people = people_in(tally, cells.rounds, mirror_group(mirror_key, kind))
-            table.setdefault(mirror_key, {})[audience] = {
-                "mean": None if unsafe else shown(of_kind.mean(), people),
-                "scale": "0–10" if kind == QuestionKind.LIKELIHOOD else "1–5",
-            }
+def mirrored(tally: Tally) -> list[dict]:
+    """For each mirror key, the mean answer per audience over every unit in
+    the tally: [{"key", "text", "scale", "means": {audience: mean},
+    "people": {audience: n}}], by key."""
+    by_audience: dict[str, list[int]] = {}
+    for unit_id, info in tally.units.items():
+        by_audience.setdefault(info.audience, []).append(unit_id)
+    keyed = {pk: info for pk, info in tally.questions.items() if info.kind in SCALE_KINDS and info.mirror_key}
+    table = []
+    for mirror_key in sorted({info.mirror_key for info in keyed.values()}):
+        mine = {pk: info for pk, info in keyed.items() if info.mirror_key == mirror_key}
+        scale = 10 if any(info.kind == QuestionKind.LIKELIHOOD for info in mine.values()) else 5
+        entry = {"key": mirror_key, "text": min(info.text for info in mine.values()), "scale": scale}
+        entry |= {"means": {}, "people": {}}
+        for audience, units in by_audience.items():
+            value = mean(_sum_values(tally, units, mine))
+            if value is not None:
+                entry["means"][audience] = value
+                entry["people"][audience] = _people(tally, units, mirror_group(mirror_key))
+        if entry["means"]:
+            table.append(entry)
     return table
-
-
-def round_response_counts(survey: Survey) -> list[Round]:
-    """The survey's rounds with invitation and response counts. One query."""
-    return list(survey.rounds.with_counts().filter(~Q(status="missed")).order_by("opened_at"))

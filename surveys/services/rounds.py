@@ -14,7 +14,7 @@ from partners.models import Contact
 from ..choices import MONTHS_BETWEEN, Audience, RoundStatus, SurveyStatus
 from ..models import Invitation, Recipient, Round, Schedule, Survey
 from ..tokens import hash_token, shared_token
-from .tallies import summarise_closed_rounds
+from . import releases
 
 log = logging.getLogger(__name__)
 
@@ -146,11 +146,13 @@ def _catch_up(schedule: Schedule, now: datetime) -> list[Round]:
 
 
 def close_due_rounds(now: datetime | None = None) -> int:
-    """Closes every open round whose closing time has passed, and stores the
-    answer counts of rounds closed a while ago (services/tallies.py)."""
+    """Closes every open round whose closing time has passed, weighs the
+    answers of rounds closed a while ago, and releases units whose review
+    has ended (services/releases.py)."""
     now = now or timezone.now()
     closed = Round.objects.filter(status=RoundStatus.OPEN, closes_at__lte=now).update(
         status=RoundStatus.CLOSED, closed_at=now
     )
-    summarise_closed_rounds(now)
+    releases.decide_settled_rounds(now)
+    releases.release_due_units(now)
     return closed

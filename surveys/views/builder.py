@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..filters import SurveyFilter
 from ..forms.builder import QuestionForm, ScheduleForm, SurveyForm, SurveyStatusForm
-from ..models import Question, Response, Round, Schedule, Survey
+from ..models import Question, Round, Schedule, Survey
 from ..tables import SurveyTable, configure
 from .public import pick_language
 from .respond import _survey_page
@@ -46,7 +46,7 @@ def _render_detail(request: HttpRequest, survey: Survey, status: int = 200) -> H
         "questions": list(survey.questions.all()),
         "schedule": Schedule.objects.filter(survey=survey).first(),
         "rounds": rounds,
-        "has_responses": Response.objects.filter(round__survey=survey).exists(),
+        "anonymity_locked": bool(rounds),
         "can_go_back_to_draft": not rounds,
         "can_change_questions": survey.is_editable and request.user.has_perm("surveys.change_question"),
     }

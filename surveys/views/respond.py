@@ -13,15 +13,17 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from ..choices import ResponseChannel
 from ..emails import loop_items
 from ..forms.answers import AnswerForm, answer_fields, initial_from_post
-from ..models import Invitation, InvitationToken, Round
+from ..models import Invitation, InvitationToken, Response, Round
 from ..services.answering import LinkAlreadyUsed, build_answers, record_response
+from ..services.spent_links import is_spent
 from ..tokens import hash_token
 from .public import other_language, pick_language
 
@@ -78,9 +80,11 @@ def _find_invitation(token: str) -> Invitation | None:
         return None
 
 
-def link_not_working(request: HttpRequest, language: str) -> HttpResponse:
-    """The same page, and the same status, for an unknown, used or expired
-    link: nobody learns whether a link ever existed."""
+def link_not_working(request: HttpRequest) -> HttpResponse:
+    """The same page, status and language for an unknown, used or expired
+    link: nobody learns whether a link ever existed, or whose it was. The
+    language comes from the request alone (the email's link carries it)."""
+    language = pick_language(request, settings.LANGUAGE_CODE)
     with translation.override(language):
         return render(request, "surveys/respond/link_not_working.html", {"language": language}, status=404)
 
@@ -96,9 +100,9 @@ def _survey_page(request, survey_round: Round, language: str, *, invitation=None
             if form.is_valid():
                 try:
                     answers = build_answers(questions, form.cleaned_data)
-                    record_response(survey_round, answers, language=language, invitation=invitation)
+                    record_response(survey_round, answers, invitation=invitation)
                 except LinkAlreadyUsed:
-                    return link_not_working(request, language)
+                    return link_not_working(request)
                 return redirect(reverse("surveys:thanks") + f"?lang={language}")
         elif switching:
             initial = initial_from_post(questions, request.POST)
@@ -205,9 +209,9 @@ def questions_html(form: AnswerForm) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _find_invitation(token)
-    language = pick_language(request, invitation.language if invitation else "en")
-    if invitation is None or invitation.responded or not invitation.round.is_open:
-        return link_not_working(request, language)
+    if invitation is None or not invitation.round.is_open or is_spent(invitation):
+        return link_not_working(request)
+    language = pick_language(request, invitation.language)
     return _survey_page(request, invitation.round, language, invitation=invitation)
 
 
@@ -215,16 +219,21 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond_shared(request: HttpRequest, token: str) -> HttpResponse:
     """The shared link and poster of an anonymous round, for people who gave no
-    email address. One response per browser session."""
+    email address. One response per browser, and at most
+    SURVEY_SHARED_ANSWERS_PER_DAY a round and day: anyone holding the link
+    can answer, so its answers are their own unit (docs/privacy.md)."""
     rounds = Round.objects.select_related("survey").filter(survey__anonymous=True)
     survey_round = rounds.filter(shared_token_hash=hash_token(token)).first()
-    language = pick_language(request, "en")
     if survey_round is None or not survey_round.is_open:
-        return link_not_working(request, language)
+        return link_not_working(request)
+    language = pick_language(request, settings.LANGUAGE_CODE)
     answered = _answered_rounds(request)
     if survey_round.pk in answered:
         with translation.override(language):
             return render(request, "surveys/respond/thanks.html", {"language": language, "again": True})
+    if _shared_answers_today(survey_round) >= settings.SURVEY_SHARED_ANSWERS_PER_DAY:
+        with translation.override(language):
+            return render(request, "surveys/respond/shared_link_full.html", {"language": language}, status=429)
     response = _survey_page(request, survey_round, language)
     if response.status_code == 302:
         response.set_signed_cookie(
@@ -237,6 +246,11 @@ def respond_shared(request: HttpRequest, token: str) -> HttpResponse:
             samesite="Lax",
         )
     return response
+
+
+def _shared_answers_today(survey_round: Round) -> int:
+    today = timezone.localdate()
+    return Response.objects.filter(round=survey_round, channel=ResponseChannel.SHARED, submitted_on=today).count()
 
 
 def _answered_rounds(request: HttpRequest) -> list[int]:
@@ -256,16 +270,17 @@ def thanks(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     """Stops all survey emails to this person. Works without login, and after
-    the survey was answered or closed."""
-    invitation = _find_invitation(token)
-    language = pick_language(request, invitation.language if invitation else "en")
-    if invitation is None:
-        return link_not_working(request, language)
-    done = False
-    if request.method == "POST":
-        person = invitation.recipient or invitation.contact
-        person.opted_out = True
-        person.save(update_fields=["opted_out"])
-        done = True
+    the survey was answered or closed. The page, its status and language are
+    the same whatever the link (unknown, used, expired or live), and so is
+    the page after pressing the button: it tells nobody whether the link
+    was real."""
+    language = pick_language(request, settings.LANGUAGE_CODE)
+    done = request.method == "POST"
+    if done:
+        invitation = _find_invitation(token)
+        if invitation is not None:
+            person = invitation.recipient or invitation.contact
+            person.opted_out = True
+            person.save(update_fields=["opted_out"])
     with translation.override(language):
         return render(request, "surveys/respond/opt_out.html", {"language": language, "done": done})

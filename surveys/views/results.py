@@ -1,5 +1,6 @@
-"""Results for program managers and leadership: aggregates only, with small
-groups hidden (see services/suppression.py)."""
+"""Results for program managers and leadership: released units only (see
+docs/privacy.md and services/releases.py), with participation counts
+beside them."""
 
 import csv
 
@@ -11,86 +12,85 @@ from django.views.decorators.http import require_safe
 from crm.audit import record_export, record_results_view
 from crm.exports import neutralise
 
-from ..choices import Audience, Domain, RoundStatus
-from ..models import Question, Survey
-from ..services import results
-from ..services.suppression import min_responses, shown
+from ..choices import Audience, Domain
+from ..forms.releases import PoolForm
+from ..models import Survey
+from ..services import outcomes, releases, results
+from ..services.tallies import Tally
 
 
-def _selected_rounds(request: HttpRequest, survey: Survey):
-    """All rounds, or the one chosen with ?round=; an unknown value is ignored."""
+def _chosen_column(request: HttpRequest, tally: Tally) -> results.Column | None:
+    """The column with the round chosen by ?round=, or None (all released
+    units) for no value, an unknown round or one not released."""
     chosen = request.GET.get("round", "")
-    rounds = survey.rounds.exclude(status=RoundStatus.MISSED)
     # isascii(): "²".isdigit() is true but is no id (a 500 before this check).
-    if chosen.isascii() and chosen.isdigit() and len(chosen) < 19 and rounds.filter(pk=chosen).exists():
-        return [rounds.get(pk=chosen)], int(chosen)
-    return None, None
+    if chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
+        return results.column_of_round(tally, int(chosen))
+    return None
 
 
 @permission_required("surveys.view_results", raise_exception=True)
 @require_safe
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
-    rounds, chosen = _selected_rounds(request, survey)
-    round_rows = results.round_response_counts(survey)
-    questions = {q.pk: q for q in survey.questions.all()}
-    trend: dict[int, dict[int, float | None]] = {}
     tally = results.survey_tally(survey)  # every figure below adds up these counts
-    for row in results.trend_by_round(survey, tally):
-        trend.setdefault(row["question_id"], {})[row["round_id"]] = row["mean"]
-    domains: dict[str, dict[int, float | None]] = {}
-    for row in results.domain_scores([survey], tally):
-        domains.setdefault(row["domain"], {})[row["round_id"]] = row["mean"]
-    total = sum(r.invited_responses + r.shared_responses for r in round_rows)
+    columns = results.columns(tally)
+    chosen = _chosen_column(request, tally)
+    trend = results.trend_by_column(tally)
+    domains: dict[str, dict[int, float]] = {}
+    for row in results.domain_scores(tally):
+        domains.setdefault(row["domain"], {})[row["column"].key] = row["mean"]
+    held = releases.held_rounds(survey) if request.user.has_perm("surveys.add_release") else []
     context = {
         "survey": survey,
-        "rounds": round_rows,
-        "chosen_round": chosen,
-        "total_responses": shown(total, total),
-        "question_results": results.question_results(survey, rounds, tally),
+        "rounds": outcomes.round_outcomes(survey),
+        "columns": columns,
+        "chosen": chosen,
+        "released_responses": sum(info.responses for info in tally.units.values()),
+        "question_results": results.question_results(survey, tally, chosen.units if chosen else None),
         "trend_rows": [
-            {"question": questions[qid], "means": [by_round.get(r.pk) for r in round_rows]}
-            for qid, by_round in trend.items()
-            if qid in questions
+            {"question": question, "means": [trend[question.pk].get(c.key) for c in columns]}
+            for question in survey.questions.order_by("position", "id")
+            if question.pk in trend
         ],
         "domain_rows": [
-            {"domain": Domain(domain).label, "means": [by_round.get(r.pk) for r in round_rows]}
-            for domain, by_round in domains.items()
+            {"domain": Domain(domain).label, "means": [by_column.get(c.key) for c in columns]}
+            for domain, by_column in domains.items()
         ],
-        "min_responses": min_responses(),
+        "pool_form": PoolForm(held) if len(held) > 1 else None,
     }
-    record_results_view(request, f"survey #{survey.pk}" + (f", round #{chosen}" if chosen else ""))
+    record_results_view(request, f"survey #{survey.pk}" + (f", round #{chosen.key}" if chosen else ""))
     return render(request, "surveys/results.html", context)
 
 
 @permission_required("surveys.view_results", raise_exception=True)
 @require_safe
 def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The aggregates only, as shown on the page: hidden cells stay hidden."""
+    """The released figures only, as shown on the page."""
     survey = get_object_or_404(Survey, pk=pk)
-    rounds, _ = _selected_rounds(request, survey)
+    tally = results.survey_tally(survey)
+    chosen = _chosen_column(request, tally)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"survey-{survey.pk}-results.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow(["question", "domain", "respondents", "answer", "count", "share", "mean", "nps"])
-    for result in results.question_results(survey, rounds):
+    writer.writerow(["question", "domain", "respondents", "answer", "count", "share", "mean", "nps", "share yes"])
+    for result in results.question_results(survey, tally, chosen.units if chosen else None):
         question = result.question
         base = [neutralise(question.text), question.get_domain_display()]
-        if result.hidden:
-            writer.writerow([*base, f"fewer than {min_responses()}", "", "", "", "", ""])
+        if not result.shown:
+            writer.writerow([*base, "not released", "", "", "", "", "", ""])
             continue
+        headline = [
+            "" if result.mean is None else f"{result.mean:.2f}",
+            "" if result.nps is None else result.nps,
+            "" if result.share_yes is None else f"{result.share_yes:.3f}",
+        ]
+        for text in result.texts:
+            writer.writerow([*base, result.respondents, neutralise(text), "", "", "", "", ""])
         for cell in result.cells:
             writer.writerow(
-                [
-                    *base,
-                    result.respondents,
-                    neutralise(cell.label),
-                    "hidden" if cell.count is None else cell.count,
-                    "" if cell.share is None else f"{cell.share:.3f}",
-                    "" if result.mean is None else f"{result.mean:.2f}",
-                    "" if result.nps is None else result.nps,
-                ]
+                [*base, result.respondents, neutralise(cell.label), cell.count, f"{cell.share:.3f}", *headline]
             )
     record_export(request, filename)
     return response
@@ -99,21 +99,12 @@ def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("surveys.view_results", raise_exception=True)
 @require_safe
 def mirrored_questions(request: HttpRequest) -> HttpResponse:
-    """The same question asked of participants, partners and staff, side by side."""
-    table = results.mirrored()
-    labels = dict(
-        Question.objects.exclude(mirror_key="")
-        .order_by("mirror_key", "survey__audience")
-        .values_list("mirror_key", "text")
-    )
+    """The same question asked of participants, partners and staff, side by
+    side, over every released unit."""
     rows = [
-        {
-            "key": key,
-            "text": labels.get(key, key),
-            "cells": [by_audience.get(audience) for audience in Audience.values],
-        }
-        for key, by_audience in sorted(table.items())
+        {**entry, "cells": [entry["means"].get(audience) for audience in Audience.values]}
+        for entry in results.mirrored(results.all_released_tally())
     ]
-    context = {"rows": rows, "audiences": Audience.choices, "min_responses": min_responses()}
+    context = {"rows": rows, "audiences": Audience.choices}
     record_results_view(request, "mirrored questions (all surveys)")
     return render(request, "surveys/mirrored.html", context)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,10 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from ..choices import RoundStatus, SendState, SurveyStatus
+from ..choices import ResponseChannel, RoundStatus, SendState, SurveyStatus
 from ..forms.rounds import LoopItemForm
-from ..models import Invitation, Round, Survey
-from ..services import sending
+from ..models import Invitation, Response, Round, Survey
+from ..services import outcomes, sending
 from ..services.rounds import open_round
 from ..tokens import shared_token
 
@@ -55,9 +56,17 @@ def _round_page(request: HttpRequest, survey_round: Round, *, loop_form=None, st
         )
     if loop_form is None and request.user.has_perm("surveys.add_yousaidwedid"):
         loop_form = LoopItemForm()
+    shared_by_day = (
+        Response.objects.filter(round=survey_round, channel=ResponseChannel.SHARED)
+        .values("submitted_on")
+        .annotate(n=Count("pk"))
+        .order_by("submitted_on")
+    )
     context = {
-        "round": survey_round,
+        "round": outcomes.round_outcome(survey_round),
         "survey": survey_round.survey,
+        # A burst of shared-link answers on one day stands out here.
+        "shared_by_day": list(shared_by_day) if survey_round.shared_token_hash else [],
         "problems": problems,
         "loop_items": survey_round.you_said_we_did.all(),
         "loop_form": loop_form,
@@ -107,11 +116,12 @@ def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(survey_round.get_absolute_url())
 
 
-@permission_required("surveys.view_round", raise_exception=True)
+@permission_required("surveys.change_round", raise_exception=True)
 @require_safe
 def round_poster(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable poster with the round's shared link and its QR code, for
-    people who gave no email address. Anonymous surveys only."""
+    people who gave no email address. Anonymous surveys only, and program
+    managers only: whoever holds the link can add answers."""
     survey_round = get_object_or_404(Round.objects.select_related("survey"), pk=pk, survey__anonymous=True)
     url = settings.SITE_URL + reverse("surveys:respond_shared", args=[shared_token(survey_round.pk)])
     svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff", omitsize=False)

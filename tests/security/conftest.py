@@ -72,7 +72,16 @@ def build_dataset() -> SimpleNamespace:
 
     from crm.audit import record
     from crm.models import AuditAction, Digest, TwoFactorPolicy
-    from surveys.models import InvitationToken, YouSaidWeDid
+    from surveys.models import (
+        Answer,
+        InvitationToken,
+        Release,
+        ReleaseCount,
+        ReleasedRound,
+        Response,
+        Round,
+        YouSaidWeDid,
+    )
     from surveys.tokens import hash_token, new_token, shared_token
     from tests import factories as f
 
@@ -103,6 +112,28 @@ def build_dataset() -> SimpleNamespace:
     raw_token, token_hash = new_token()
     InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
     loop_item = YouSaidWeDid.objects.create(round=survey_round, you_said="Evenings.", we_did="Open late.")
+    # A closed round whose answers are a unit in review (pool, review, release).
+    now = datetime.datetime.now(datetime.UTC)
+    closed_round = f.RoundFactory(survey=survey, opened_at=now - datetime.timedelta(60), closes_at=now, status="closed")
+    unit = Release.objects.create(
+        survey=survey,
+        channel="invited",
+        responses=5,
+        opened_at=closed_round.opened_at,
+        release_after=now + datetime.timedelta(3),
+    )
+    ReleasedRound.objects.create(release=unit, round=closed_round, channel="invited")
+    # Its free text, to review (with ReleaseCount: the question was counted in it).
+    text_question = f.QuestionFactory(survey=survey, kind="short_text")
+    for text in ("Evening hours.", "More tea."):
+        response = Response.objects.create(round=closed_round, submitted_on=now.date(), channel="invited")
+        Answer.objects.create(response=response, question=text_question, text=text)
+    ReleaseCount.objects.create(release=unit, question=text_question, count=5)
+    # Two held rounds, one answer each: the results page offers to pool them.
+    for days in (120, 90):
+        held = f.RoundFactory(survey=survey, opened_at=now - datetime.timedelta(days), closes_at=now, status="closed")
+        Round.objects.filter(pk=held.pk).update(release_checked=True, closed_at=now)
+        Response.objects.create(round=held, submitted_on=now.date(), channel="invited")
     draft = f.SurveyFactory(status="draft")
     draft_question = f.QuestionFactory(survey=draft, kind="yes_no")
 
@@ -129,6 +160,7 @@ def build_dataset() -> SimpleNamespace:
         recipient=recipient,
         invitation=invitation,
         loop_item=loop_item,
+        unit=unit,
         draft=draft,
         draft_question=draft_question,
         invitation_token=raw_token,

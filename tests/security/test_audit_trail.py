@@ -23,6 +23,7 @@ from tests.factories import (
     SurveyFactory,
     UserFactory,
 )
+from tests.surveys.releasing import record, release
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,8 @@ def test_a_dashboard_export_is_recorded_with_its_file_name(leader_client, leader
 def test_survey_results_pages_and_their_export_are_recorded(leader_client, leader):
     survey = SurveyFactory()
     survey_round = RoundFactory(survey=survey)
+    record(survey_round, QuestionFactory(survey=survey), [4] * 5)
+    release(survey_round)
 
     leader_client.get(reverse("surveys:survey_results", args=[survey.pk]))
     leader_client.get(reverse("surveys:survey_results", args=[survey.pk]) + f"?round={survey_round.pk}")

@@ -95,11 +95,15 @@ surveys:round_open           pk=survey              L    L     L    L     405  3
 surveys:round_detail         pk=round               L    L     L    L     200  405   200  405   200  405   403  403
 surveys:round_progress       pk=round               L    L     L    L     200  405   200  405   200  405   403  403
 surveys:round_unknown        pk=round               L    L     L    L     405  400   403  403   405  400   403  403
-surveys:round_poster         pk=round               L    L     L    L     200  405   200  405   200  405   403  403
+surveys:round_poster         pk=round               L    L     L    L     200  405   403  403   200  405   403  403
 surveys:loop_item_create     pk=round               L    L     L    L     405  400   403  403   405  400   403  403
 surveys:survey_results       pk=survey              L    L     L    L     200* 405   200* 405   200* 405   403  403
 surveys:survey_results_csv   pk=survey              L    L     L    L     200* 405   200* 405   200* 405   403  403
 surveys:mirrored_questions   -                      L    L     L    L     200* 405   200* 405   200* 405   403  403
+surveys:privacy_rule         -                      L    L     L    L     200  405   200  405   200  405   200  405
+surveys:pool_rounds          pk=survey              L    L     L    L     405  400   403  403   405  400   403  403
+surveys:unit_review          pk=unit                L    L     L    L     200  302   403  403   200  302   403  403
+surveys:unit_release         pk=unit                L    L     L    L     405  302*  403  403   405  302*  403  403
 surveys:recipient_list       -                      L    L     L    L     200  405   403  403   200  405   403  403
 surveys:recipient_create     -                      L    L     L    L     200  400   403  403   200  400   403  403
 surveys:recipient_edit       pk=recipient           L    L     L    L     200  400   403  403   200  400   403  403
@@ -107,7 +111,7 @@ surveys:recipient_import     -                      L    L     L    L     200  4
 surveys:thanks               -                      200  405   200  405   200  405   200  405   200  405   200  405
 surveys:respond_shared       token=shared_token     404  404   200  400   404  404   404  404   404  404   404  404
 surveys:respond              token=invitation_token 404  404   200  400   404  404   404  404   404  404   404  404
-surveys:opt_out              token=invitation_token 404  404   200  200*  404  404   404  404   404  404   404  404
+surveys:opt_out              token=invitation_token 200  200   200  200*  200  200   200  200   200  200   200  200
 """
 
 # The admin is one family: only the administrator gets in; everyone else is

@@ -41,8 +41,8 @@ def test_subject_text_and_html(survey):
     assert message.subject == "How are we doing? Safety & trust"
     assert "Safety &amp; trust" in html  # escaped in HTML, plain in text and subject
     assert "&amp;" not in message.body
-    assert f"http://testserver/s/{TOKEN}/" in message.body
-    assert f'href="http://testserver/s/{TOKEN}/"' in html
+    assert f"http://testserver/s/{TOKEN}/?lang=en" in message.body
+    assert f'href="http://testserver/s/{TOKEN}/?lang=en"' in html
     assert "Your answers are anonymous." in message.body
     assert "It takes about 5 minutes." in html
     assert '<html lang="en">' in html
@@ -50,7 +50,7 @@ def test_subject_text_and_html(survey):
 
 def test_every_email_carries_the_opt_out_link_and_header(survey):
     message, html = sent(invitation_in(survey), kind="reminder")
-    opt_out = f"http://testserver/s/{TOKEN}/opt-out/"
+    opt_out = f"http://testserver/s/{TOKEN}/opt-out/?lang=en"
     assert message.extra_headers["List-Unsubscribe"] == f"<{opt_out}>"
     assert opt_out in message.body
     assert f'href="{opt_out}"' in html

@@ -70,11 +70,20 @@ def test_it_works_after_the_link_was_used_and_after_the_round_closed(client, inv
     assert Recipient.objects.get().opted_out is True
 
 
-def test_an_unknown_link_opts_nobody_out(client, invitation):
-    page = client.post(reverse("surveys:opt_out", args=[new_token()[0]]))
-    assert page.status_code == 404
-    assert "This link does not work anymore" in page.content.decode()
+def test_an_unknown_link_opts_nobody_out_and_looks_the_same(client, invitation):
+    """Same page, same status, before and after pressing the button: the
+    page tells nobody whether a link was real (docs/privacy.md)."""
+    unknown = reverse("surveys:opt_out", args=[new_token()[0]])
+    known = with_link(invitation)
+    assert _without_csrf(client.get(unknown)) == _without_csrf(client.get(known))
+    page = client.post(unknown)
+    assert page.status_code == 200
+    assert "Done. We will not send you survey emails anymore." in page.content.decode()
     assert not Recipient.objects.filter(opted_out=True).exists()
+
+
+def _without_csrf(page) -> tuple[int, str]:
+    return page.status_code, re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
 
 
 def test_the_link_in_the_email_opts_out_and_no_later_round_invites_them(invitation):
@@ -87,8 +96,9 @@ def test_the_link_in_the_email_opts_out_and_no_later_round_invites_them(invitati
 
 
 def test_a_spanish_person_sees_the_page_in_spanish(client):
+    """In the language the email's link carries (emails.py adds ?lang=)."""
     invitation = InvitationFactory(round=RoundFactory(), recipient__language="es", language="es")
-    html = client.get(with_link(invitation)).content.decode()
+    html = client.get(with_link(invitation) + "?lang=es").content.decode()
     assert '<html lang="es">' in html
     assert 'name="language" value="es"' in html
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from surveys.choices import RoundStatus
 from surveys.forms.answers import SHORT_TEXT_MAX
-from surveys.models import Answer, Invitation, InvitationToken, Response
+from surveys.models import Answer, Invitation, InvitationToken, Response, SpentLink
 from surveys.services.answering import LinkAlreadyUsed, record_response
 from surveys.tokens import new_token
 from tests.factories import InvitationFactory, QuestionFactory, RecipientFactory, RoundFactory, SurveyFactory
@@ -65,7 +65,7 @@ def valid_answers(survey) -> dict:
 
 def nothing_recorded(invitation) -> bool:
     invitation.refresh_from_db()
-    return not Response.objects.exists() and not Answer.objects.exists() and not invitation.responded
+    return not Response.objects.exists() and not Answer.objects.exists() and not SpentLink.objects.exists()
 
 
 def test_get_head_and_repeated_gets_never_use_the_link(client, invited):
@@ -85,7 +85,7 @@ def test_a_valid_post_records_one_response_and_thanks(client, survey, invited):
     assert posted["Location"] == reverse("surveys:thanks") + "?lang=en"
     assert client.get(posted["Location"]).status_code == 200
     response = Response.objects.get()
-    assert (response.round, response.channel, response.language) == (invitation.round, "invited", "en")
+    assert (response.round, response.channel) == (invitation.round, "invited")
     agreement, several, short, long = survey.questions.order_by("position")
     stored = sorted((a.question_id, a.number, a.text) for a in response.answers.all())
     assert stored == [
@@ -95,8 +95,7 @@ def test_a_valid_post_records_one_response_and_thanks(client, survey, invited):
         (short.pk, None, "Kindness"),
         (long.pk, None, "The evening hours help me."),
     ]
-    invitation.refresh_from_db()
-    assert invitation.responded
+    assert SpentLink.objects.count() == 1  # the link is used; the invitation is marked later
 
 
 def test_used_unknown_and_expired_links_get_the_same_page(client, survey, invited):
@@ -172,7 +171,7 @@ def test_switching_language_keeps_answers_and_records_nothing(client, survey, in
 
     posted = client.post(link(raw), valid_answers(survey) | {"language": "es"})
     assert posted["Location"].endswith("?lang=es")
-    assert Response.objects.get().language == "es"
+    assert Response.objects.count() == 1
 
 
 def test_a_spanish_invitation_opens_in_spanish(client, survey):
@@ -236,9 +235,9 @@ def test_a_post_costs_the_same_queries_for_3_or_30_questions(record_query_counts
     few, many = _queries_for_a_post(3), _queries_for_a_post(30)
     record_query_counts("survey POST (3 / 30 questions)", few, many)
     assert few == many
-    # The link, then the transaction's three writes; the questions are those
-    # the page's GET fetched, kept by the process.
-    assert few <= 6
+    # The link, whether it was used, then the transaction's three writes; the
+    # questions are those the page's GET fetched, kept by the process.
+    assert few <= 7
 
 
 def test_a_kept_page_carries_each_visitors_own_csrf_token(survey, invited):
@@ -256,24 +255,24 @@ def test_a_kept_page_carries_each_visitors_own_csrf_token(survey, invited):
     assert tokens[0] != tokens[1]
 
 
-def test_a_second_page_view_costs_one_query(client, survey, invited):
-    """The link lookup only: the questions and "you said, we did" items of a
-    live survey are kept by the process after the first view."""
+def test_a_second_page_view_costs_two_queries(client, survey, invited):
+    """The link lookup and whether it was used: the questions and "you said,
+    we did" items of a live survey are kept by the process after the first view."""
     _, raw = invited
     assert client.get(link(raw)).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(link(raw)).status_code == 200
-    assert len(queries) == 1
+    assert len(queries) == 2
 
 
 def test_a_stale_invitation_cannot_record_twice(survey, invited):
-    """Two posts that both passed the view's check: the conditional UPDATE
-    lets one of them through."""
+    """Two posts that both passed the view's check: the link's marker lets
+    one of them through."""
     invitation, _ = invited
     stale = Invitation.objects.get(pk=invitation.pk)
-    record_response(invitation.round, [], language="en", invitation=invitation)
+    record_response(invitation.round, [], invitation=invitation)
     with pytest.raises(LinkAlreadyUsed):
-        record_response(stale.round, [], language="en", invitation=stale)
+        record_response(stale.round, [], invitation=stale)
     assert Response.objects.count() == 1
 
 

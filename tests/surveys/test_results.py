@@ -1,5 +1,5 @@
 """Results: NPS, domains, mirrored questions, trends, the results page and
-its CSV export, all behind small-number suppression."""
+its CSV export, all built from released units only (docs/privacy.md)."""
 
 import csv
 import datetime
@@ -11,26 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import Answer
 from surveys.services import results
-from surveys.services.answering import record_response
 from tests.factories import QuestionFactory, RoundFactory, SurveyFactory
+from tests.surveys.releasing import record, release, spread
 
 pytestmark = pytest.mark.django_db
-
-
-def record(survey_round, question, values):
-    for value in values:
-        answers = (
-            [Answer(question=question, text=value)]
-            if isinstance(value, str)
-            else [Answer(question=question, number=value)]
-        )
-        record_response(survey_round, answers, language="en")
-
-
-def spread(cells: dict[int, int]) -> list[int]:
-    return [value for value, n in cells.items() for _ in range(n)]
 
 
 def test_nps_is_promoters_minus_detractors():
@@ -39,11 +24,16 @@ def test_nps_is_promoters_minus_detractors():
     assert results.nps({}) is None
 
 
-def test_nps_and_mean_of_a_question_with_no_small_cells():
+def _released_tally(*rounds):
+    release(*rounds)
+    return results.all_released_tally()
+
+
+def test_nps_and_mean_of_a_released_question():
     question = QuestionFactory(survey=SurveyFactory(status="active"), kind="likelihood")
-    record(RoundFactory(survey=question.survey), question, spread({10: 5, 9: 5, 7: 5, 3: 5}))
-    (result,) = results.question_results(question.survey)
-    assert not result.partly_hidden
+    survey_round = RoundFactory(survey=question.survey)
+    record(survey_round, question, spread({10: 5, 9: 5, 7: 5, 3: 5}))
+    (result,) = results.question_results(question.survey, _released_tally(survey_round))
     assert result.nps == 25
     assert result.mean == pytest.approx((50 + 45 + 35 + 15) / 20)
 
@@ -53,53 +43,52 @@ def _agreement(audience: str, domain: str = "safety", mirror_key: str = ""):
     return QuestionFactory(survey=survey, kind="agreement", domain=domain, mirror_key=mirror_key)
 
 
-def test_domain_scores_hide_small_groups_and_small_cells():
+def _answered_round(question, values, **round_kwargs):
+    survey_round = RoundFactory(survey=question.survey, **round_kwargs)
+    record(survey_round, question, values)
+    return survey_round
+
+
+def test_domain_scores_show_every_released_unit_and_nothing_held():
     ok = _agreement("participants", "safety")
     small = _agreement("staff", "safety")
     uneven = _agreement("partners", "mastery")
-    record(RoundFactory(survey=ok.survey), ok, spread({4: 5, 5: 5}))
-    record(RoundFactory(survey=small.survey), small, spread({5: 4}))
-    # 1 and 9 people: the mean (4.6) with the count (10) would give both away.
-    record(RoundFactory(survey=uneven.survey), uneven, spread({1: 1, 5: 9}))
-
-    scores = {(s["audience"], s["domain"]): s for s in results.domain_scores()}
+    rounds = [
+        _answered_round(ok, spread({4: 5, 5: 5})),
+        _answered_round(small, spread({5: 4})),  # held: 4 people
+        # 1 and 9 people: released, and its mean shown (the old rule hid it).
+        _answered_round(uneven, spread({1: 1, 5: 9})),
+    ]
+    scores = {(s["audience"], s["domain"]): s for s in results.domain_scores(_released_tally(*rounds))}
     assert scores[("participants", "safety")]["mean"] == 4.5
     assert scores[("participants", "safety")]["people"] == 10
-    assert scores[("staff", "safety")]["mean"] is None
-    assert scores[("staff", "safety")]["people"] is None
-    assert scores[("partners", "mastery")]["mean"] is None
+    assert ("staff", "safety") not in scores
+    assert scores[("partners", "mastery")]["mean"] == pytest.approx(4.6)
 
 
-def test_domain_scores_of_chosen_surveys_only():
-    first, second = _agreement("participants"), _agreement("staff")
-    record(RoundFactory(survey=first.survey), first, spread({3: 5}))
-    record(RoundFactory(survey=second.survey), second, spread({3: 5}))
-    assert [s["audience"] for s in results.domain_scores([first.survey])] == ["participants"]
-
-
-def test_mirrored_questions_side_by_side_with_small_groups_hidden():
+def test_mirrored_questions_side_by_side_from_released_units():
     participants = _agreement("participants", mirror_key="respect")
     staff = _agreement("staff", mirror_key="respect")
     partners = _agreement("partners", mirror_key="respect")
-    record(RoundFactory(survey=participants.survey), participants, spread({5: 5, 3: 5}))
-    record(RoundFactory(survey=staff.survey), staff, spread({4: 4}))
-    record(RoundFactory(survey=partners.survey), partners, spread({2: 2, 4: 8}))
+    rounds = [
+        _answered_round(participants, spread({5: 5, 3: 5})),
+        _answered_round(staff, spread({4: 4})),  # held
+        _answered_round(partners, spread({2: 2, 4: 8})),
+    ]
+    (entry,) = results.mirrored(_released_tally(*rounds))
+    assert entry["key"] == "respect" and entry["scale"] == 5
+    assert entry["means"] == {"participants": 4.0, "partners": pytest.approx(3.6)}
+    assert entry["people"] == {"participants": 10, "partners": 10}
 
-    table = results.mirrored()
-    assert table["respect"]["participants"] == {"mean": 4.0, "scale": "1–5"}
-    assert table["respect"]["staff"]["mean"] is None
-    assert table["respect"]["partners"]["mean"] is None
 
-
-def test_the_trend_hides_a_round_whose_distribution_has_small_cells():
+def test_the_trend_has_a_column_per_released_round():
     question = QuestionFactory(survey=SurveyFactory(status="active"), kind="agreement")
     now = timezone.now()
-    first = RoundFactory(survey=question.survey, opened_at=now - datetime.timedelta(days=90))
-    second = RoundFactory(survey=question.survey, opened_at=now)
-    record(first, question, spread({3: 5, 4: 5}))
-    record(second, question, spread({1: 1, 5: 9}))
-    trend = {row["round_id"]: row["mean"] for row in results.trend_by_round(question.survey)}
-    assert trend == {first.pk: 3.5, second.pk: None}
+    first = _answered_round(question, spread({3: 5, 4: 5}), opened_at=now - datetime.timedelta(days=90))
+    second = _answered_round(question, spread({1: 1, 5: 9}), opened_at=now - datetime.timedelta(days=30))
+    held = _answered_round(question, spread({1: 3}), opened_at=now - datetime.timedelta(days=10))
+    trend = results.trend_by_column(_released_tally(first, second, held))
+    assert trend == {question.pk: {first.pk: 3.5, second.pk: pytest.approx(4.6)}}
 
 
 @pytest.fixture
@@ -107,15 +96,16 @@ def answered_survey():
     survey = SurveyFactory(status="active", title="Check-in")
     survey_round = RoundFactory(survey=survey)
     shown_q = QuestionFactory(survey=survey, kind="agreement", text="=HYPERLINK(evil)", domain="safety")
-    hidden_q = QuestionFactory(survey=survey, kind="yes_no", text="Small question")
+    small_q = QuestionFactory(survey=survey, kind="yes_no", text="Small question")
     choice_q = QuestionFactory(
         survey=survey, kind="single_choice", text="When", choices=[{"en": "+Mornings"}, {"en": "Evenings"}]
     )
     text_q = QuestionFactory(survey=survey, kind="short_text", text="Ideas")
     record(survey_round, shown_q, spread({4: 6, 5: 7}))
-    record(survey_round, hidden_q, spread({1: 3}))
+    record(survey_round, small_q, spread({1: 3}))
     record(survey_round, choice_q, spread({0: 1, 1: 20, -1: 30}))
     record(survey_round, text_q, ["secret idea one", "secret idea two"])
+    release(survey_round)
     return survey
 
 
@@ -125,11 +115,25 @@ def test_the_results_page_for_leadership_and_managers(leader_client, manager_cli
         page = client.get(url)
         assert page.status_code == 200
     html = page.content.decode()
-    assert "Hidden: fewer than 5 people answered this question." in html
+    # Two of the unit's 86 people answered Ideas, three the small question.
+    assert "Not shown: in no released round did enough people answer this question." in html
     assert "secret idea" not in html
-    assert "4.54" in html  # the mean of the fully visible question
+    assert "4.54" in html  # the mean
+    assert "How results are protected" in html and reverse("surveys:privacy_rule") in html
     results_by_text = {r.question.text: r for r in page.context["question_results"]}
-    assert [c.count for c in results_by_text["When"].cells] == [None, None, 30]
+    # Inside a released unit a small option is shown: see docs/privacy.md.
+    assert [c.count for c in results_by_text["When"].cells] == [1, 20, 30]
+
+
+def test_an_open_round_shows_nothing_but_participation(leader_client):
+    question = QuestionFactory(survey=SurveyFactory(status="active"), kind="agreement")
+    _answered_round(question, spread({2: 9}))
+    page = leader_client.get(reverse("surveys:survey_results", args=[question.survey.pk]))
+    assert page.context["question_results"] == [] or not any(r.shown for r in page.context["question_results"])
+    assert "No round of this survey has been released yet." in page.content.decode()
+    (round_row,) = page.context["rounds"]
+    assert round_row.invited_responses == 9
+    assert [o.state for o in round_row.outcomes] == ["open"]
 
 
 def test_the_results_page_is_refused_to_outsiders(outsider_client, client, answered_survey):
@@ -140,13 +144,13 @@ def test_the_results_page_is_refused_to_outsiders(outsider_client, client, answe
     assert client.get(url).status_code == 302  # not logged in: to the login page
 
 
-def test_an_unknown_round_choice_is_ignored(leader_client, answered_survey):
+def test_an_unknown_round_choice_shows_every_released_round(leader_client, answered_survey):
     url = reverse("surveys:survey_results", args=[answered_survey.pk])
     assert leader_client.get(url + "?round=abc").status_code == 200
-    assert leader_client.get(url + "?round=999999").context["chosen_round"] is None
+    assert leader_client.get(url + "?round=999999").context["chosen"] is None
     # Found by tests/security/test_fuzz_query_params.py: both were 500s.
     for query in ("?round=%C2%B2", "?round=" + "9" * 30):
-        assert leader_client.get(url + query).context["chosen_round"] is None, query
+        assert leader_client.get(url + query).context["chosen"] is None, query
         csv_url = reverse("surveys:survey_results_csv", args=[answered_survey.pk]) + query
         assert leader_client.get(csv_url).status_code == 200, query
 
@@ -158,27 +162,25 @@ def _csv_rows(client, survey, query=""):
     return list(csv.reader(io.StringIO(page.content.decode())))
 
 
-def test_the_csv_never_holds_hidden_counts_and_neutralises_formulas(leader_client, answered_survey):
+def test_the_csv_holds_the_released_figures_and_neutralises_formulas(leader_client, answered_survey):
     header, *rows = _csv_rows(leader_client, answered_survey)
-    assert header[:5] == ["question", "domain", "respondents", "answer", "count"]
+    assert header == ["question", "domain", "respondents", "answer", "count", "share", "mean", "nps", "share yes"]
     by_answer = {(row[0], row[3]): row for row in rows}
-    assert by_answer[("When", "'+Mornings")][4] == "hidden"
-    assert by_answer[("When", "Evenings")][4] == "hidden"
+    assert by_answer[("When", "'+Mornings")][4] == "1"
     assert by_answer[("When", "Prefer not to say")][4] == "30"
     assert by_answer[("'=HYPERLINK(evil)", "Agree")][4] == "6"
     assert by_answer[("'=HYPERLINK(evil)", "Agree")][6] == "4.54"
     small = [row for row in rows if row[0] == "Small question"]
-    assert small == [["Small question", "", "fewer than 5", "", "", "", "", ""]]
-    counts = {row[4] for row in rows}
-    assert not counts & {"1", "3", "20"}  # the hidden figures appear nowhere
+    assert small == [["Small question", "", "not released", "", "", "", "", "", ""]]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert "secret idea" not in str(rows)
 
 
-def test_the_csv_of_one_round(leader_client, answered_survey):
-    other = RoundFactory(survey=answered_survey)
-    _, *rows = _csv_rows(leader_client, answered_survey, f"?round={other.pk}")
-    assert {row[2] for row in rows} == {"fewer than 5"}
+def test_the_csv_of_a_held_round_is_the_csv_of_every_released_round(leader_client, answered_survey):
+    held = RoundFactory(survey=answered_survey)
+    record(held, answered_survey.questions.first(), spread({1: 3}))
+    release(held)
+    assert _csv_rows(leader_client, answered_survey, f"?round={held.pk}") == _csv_rows(leader_client, answered_survey)
 
 
 def _page_queries(client, survey) -> int:
@@ -191,26 +193,27 @@ def _page_queries(client, survey) -> int:
 
 def _grow(survey, questions: int, rounds: int) -> None:
     for _ in range(rounds):
-        survey_round = RoundFactory(survey=survey)
+        survey_round = RoundFactory(survey=survey, opened_at=timezone.now() - datetime.timedelta(days=60))
         for kind in ("agreement", "likelihood", "short_text")[:questions]:
             question = QuestionFactory(survey=survey, kind=kind, domain="safety" if kind == "agreement" else "")
             values = ["a", "b", "c", "d", "e"] if kind == "short_text" else [3, 3, 3, 3, 3]
             record(survey_round, question, values)
+        release(survey_round)
 
 
-def test_the_results_page_costs_the_same_queries_with_more_questions_and_rounds(leader_client, record_query_counts):
+def test_the_results_page_costs_the_same_queries_with_more_questions_and_rounds(manager_client, record_query_counts):
     survey = SurveyFactory(status="active")
     _grow(survey, questions=3, rounds=1)
-    few = _page_queries(leader_client, survey)
+    few = _page_queries(manager_client, survey)
     _grow(survey, questions=3, rounds=4)
-    many = _page_queries(leader_client, survey)
+    many = _page_queries(manager_client, survey)
     record_query_counts("survey results (3q1r / 15q5r)", few, many)
     assert few == many
 
 
 def test_the_mirrored_page(leader_client, outsider_client):
     participants = _agreement("participants", mirror_key="respect")
-    record(RoundFactory(survey=participants.survey), participants, spread({5: 5}))
+    release(_answered_round(participants, spread({5: 5})))
     page = leader_client.get(reverse("surveys:mirrored_questions"))
     assert page.status_code == 200
     assert "5.00" in page.content.decode()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from surveys.choices import SendState
 from surveys.models import Invitation, InvitationToken, Round, YouSaidWeDid
+from surveys.services.answering import record_response
 from surveys.services.rounds import open_round
 from surveys.tokens import new_token, shared_token
 from tests.factories import InvitationFactory, QuestionFactory, RecipientFactory, RoundFactory, SurveyFactory
@@ -88,7 +89,7 @@ def busy_round(survey):
     survey_round = RoundFactory(survey=survey)
     states = ["sent", "sent", "failed", "unknown", "pending"]
     rows = [InvitationFactory(round=survey_round, state=s, attempts=1) for s in states]
-    Invitation.objects.filter(pk=rows[0].pk).update(responded=True)
+    record_response(survey_round, [], invitation=rows[0])
     return survey_round
 
 
@@ -184,7 +185,9 @@ def test_the_poster_shows_a_qr_code_of_the_shared_link(manager_client, leader_cl
     link = "http://testserver" + url("respond_shared", shared_token(survey_round.pk))
     assert link in html
     assert re.search(r"<svg[^>]*>.*<path", html, re.S)
-    assert leader_client.get(url("round_poster", survey_round.pk)).status_code == 200
+    # Whoever holds the link can add answers: program managers only (docs/privacy.md).
+    assert leader_client.get(url("round_poster", survey_round.pk)).status_code == 403
+    assert "Poster with shared link" not in leader_client.get(url("round_detail", survey_round.pk)).content.decode()
     assert Client().get(link.removeprefix("http://testserver")).status_code == 200
 
 

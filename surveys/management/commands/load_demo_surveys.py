@@ -1,7 +1,10 @@
 """Demo survey data: recipients, schedules for the starter surveys (the first
 rounds open a minute after `make run` starts, so the worker really sends
-them), and two past rounds with fictional answers, one large enough to show
-results and one too small, to show suppression. Safe to run twice."""
+them), and past rounds with fictional answers: for participants and
+partners one large enough to be released, for staff two too small to show
+on their own (held), which a manager can pool on the results page. Their
+answers are weighed for release at once, as the beat would. Safe to run
+twice."""
 
 import random
 from datetime import timedelta
@@ -13,10 +16,12 @@ from django.utils import timezone
 from surveys.choices import Audience, QuestionKind, Recurrence, RoundStatus, SurveyStatus
 from surveys.models import Answer, Invitation, Recipient, Response, Round, Schedule, Survey, YouSaidWeDid
 from surveys.models.recipients import email_digest
+from surveys.services.releases import decide_settled_rounds
 from surveys.services.rounds import eligible_recipients
 
 SEED = 5
-PAST_RESPONSES = {Audience.PARTICIPANTS: 40, Audience.PARTNERS: 24, Audience.STAFF: 3}
+# Responses in each past round, oldest first.
+PAST_RESPONSES = {Audience.PARTICIPANTS: [40], Audience.PARTNERS: [24], Audience.STAFF: [3, 3]}
 LOOP = {
     Audience.PARTICIPANTS: (
         "The drop-in hours ended too early for people who work at night.",
@@ -57,8 +62,12 @@ class Command(BaseCommand):
                 },
             )
             if not survey.rounds.exists():
-                self._past_round(survey, PAST_RESPONSES.get(audience, 5), rng, now)
-        self.stdout.write(f"Demo surveys: {added} recipients added; schedules and past rounds ready.")
+                for number, responses in enumerate(PAST_RESPONSES.get(audience, [5])):
+                    self._past_round(survey, responses, rng, now - timedelta(days=100 * (number + 1)), loop=number == 0)
+        units = decide_settled_rounds(now)
+        self.stdout.write(
+            f"Demo surveys: {added} recipients added; schedules and past rounds ready ({units} released)."
+        )
 
     def _recipients(self, audience: str, count: int) -> int:
         added = 0
@@ -71,8 +80,7 @@ class Command(BaseCommand):
             added += 1
         return added
 
-    def _past_round(self, survey: Survey, responses: int, rng: random.Random, now) -> None:
-        opened = now - timedelta(days=100)
+    def _past_round(self, survey: Survey, responses: int, rng: random.Random, opened, *, loop: bool) -> None:
         closed = opened + timedelta(days=21)
         past = Round.objects.create(
             survey=survey, opened_at=opened, closes_at=closed, closed_at=closed, status=RoundStatus.CLOSED
@@ -90,7 +98,7 @@ class Command(BaseCommand):
         for _ in range(responses):
             response = Response.objects.create(round=past, submitted_on=(opened + timedelta(days=3)).date())
             Answer.objects.bulk_create([a for q in questions for a in _answers(q, response, rng)])
-        if survey.audience in LOOP:
+        if loop and survey.audience in LOOP:
             you_said, you_said_es, we_did, we_did_es = LOOP[survey.audience]
             YouSaidWeDid.objects.create(
                 round=past, you_said=you_said, you_said_es=you_said_es, we_did=we_did, we_did_es=we_did_es

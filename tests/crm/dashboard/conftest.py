@@ -25,6 +25,7 @@ from tests.factories import (
     SupportRequestFactory,
     SurveyFactory,
 )
+from tests.surveys.releasing import release
 
 TODAY = datetime.date(2026, 6, 15)
 SECRET = "SECRET-NOTE-do-not-show"
@@ -111,7 +112,7 @@ def answer_round(survey_round, questions_and_values: list[tuple], people: int, c
         else:
             invitation = InvitationFactory(round=survey_round)
         answers = [Answer(question=q, number=value) for q, value in questions_and_values]
-        record_response(survey_round, answers, language="en", invitation=invitation)
+        record_response(survey_round, answers, invitation=invitation)
 
 
 def _surveys(p) -> SimpleNamespace:
@@ -122,8 +123,8 @@ def _surveys(p) -> SimpleNamespace:
     safety = QuestionFactory(survey=partners, kind="agreement", domain="safety", text="We keep you safe.")
     p1 = RoundFactory(survey=partners, opened_at=noon(d("2026-02-01")), closes_at=noon(d("2026-02-22")))
     p2 = RoundFactory(survey=partners, opened_at=noon(d("2026-05-01")), closes_at=noon(d("2026-05-22")))
-    answer_round(p1, [(recommend, 8), (safety, 4)], people=5, contacts_of=p.alpha)  # exactly k: shown
-    answer_round(p2, [(recommend, 8), (safety, 4)], people=4, contacts_of=p.beta)  # k-1: hidden
+    answer_round(p1, [(recommend, 8), (safety, 4)], people=5, contacts_of=p.alpha)  # exactly k: released
+    answer_round(p2, [(recommend, 8), (safety, 4)], people=4, contacts_of=p.beta)  # k-1: held
 
     participants = SurveyFactory(title="Participant survey", audience="participants")
     p_recommend = QuestionFactory(survey=participants, kind="likelihood", mirror_key="recommend", text="Recommend?")
@@ -135,6 +136,7 @@ def _surveys(p) -> SimpleNamespace:
 
     YouSaidWeDid.objects.create(round=p1, you_said="More evening hours.", we_did="Open until 10 pm.")
     YouSaidWeDid.objects.create(round=x0, you_said="Old.", we_did="Old.")
+    release(p1, p2, x1, x0)
     return SimpleNamespace(partners=partners, p1=p1, p2=p2, x1=x1, x0=x0)
 
 

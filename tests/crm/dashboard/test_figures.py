@@ -146,39 +146,39 @@ class TestSupport:
 
 class TestSurveys:
     def test_response_rate_per_round_and_audience(self, hand_data):
-        rows = [(r["round"].pk, r["audience"], r["invited"], r["responded"], r["rate"]) for r in data().rounds]
+        rows = [(r["round"].pk, r["audience"], r["invited"], r["answered"], r["rate"]) for r in data().rounds]
+        # Participation is shown as it is, held rounds included: it says how
+        # many took part, never what they answered.
         assert rows == [
-            (hand_data.p1.pk, "partners", 5, 5, 1.0),  # exactly 5 answers: shown
+            (hand_data.p1.pk, "partners", 5, 5, 1.0),
             (hand_data.x1.pk, "participants", 10, 6, 0.6),
-            (hand_data.p2.pk, "partners", 4, None, None),  # 4 answers: hidden, and the rate too
+            (hand_data.p2.pk, "partners", 4, 4, 1.0),
         ]
 
     def test_scores_by_wellbeing_domain_audience_and_round(self, hand_data):
-        rows = [(r["audience"], r["domain"], r["round_id"], r["mean"], r["people"]) for r in data().domain_scores]
-        assert sorted(rows, key=lambda r: r[2]) == sorted(
-            [("partners", "safety", hand_data.p1.pk, 4.0, 5), ("partners", "safety", hand_data.p2.pk, None, None)],
-            key=lambda r: r[2],
-        )
+        rows = [(r["audience"], r["domain"], r["column"].key, r["mean"], r["people"]) for r in data().domain_scores]
+        assert rows == [("partners", "safety", hand_data.p1.pk, 4.0, 5)]  # p2 (4 people) is held
 
     def test_the_partners_0_to_10_trend(self, hand_data):
-        rows = [(r["round_id"], r["mean"], r["people"]) for r in data().partner_trend]
-        assert rows == [(hand_data.p1.pk, 8.0, 5), (hand_data.p2.pk, None, None)]
+        rows = [(r["column"].key, r["mean"], r["people"]) for r in data().partner_trend]
+        assert rows == [(hand_data.p1.pk, 8.0, 5)]
 
     def test_mirrored_questions_side_by_side(self, hand_data):
         (row,) = data().mirrored
-        # Partners: 9 answers of 8 over both rounds; participants: 6 answers of 10
-        # (the 2025 round is outside the period); staff were not asked.
+        # Partners: 5 answers of 8 in the released round; participants: 6
+        # answers of 10 (the 2025 round is outside the period); staff were
+        # not asked.
         assert row["key"] == "recommend" and row["scale"] == 10
         assert row["means"] == {"partners": 8.0, "participants": 10.0}
 
     def test_responses_and_you_said_we_did_items(self, hand_data):
-        assert data().survey_totals == {"responses": 15, "loop_items": 1, "rounds": 3}
+        assert data().survey_totals == {"responses": 15, "released": 11, "loop_items": 1, "rounds": 3}
 
     def test_a_period_with_no_rounds(self, hand_data):
         empty = data(start="2025-07-01", end="2025-12-31")
         assert empty.rounds == [] and empty.domain_scores == [] and empty.partner_trend == []
         assert empty.mirrored == []
-        assert empty.survey_totals == {"responses": 0, "loop_items": 0, "rounds": 0}
+        assert empty.survey_totals == {"responses": 0, "released": 0, "loop_items": 0, "rounds": 0}
 
 
 class TestFilters:

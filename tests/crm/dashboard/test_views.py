@@ -2,6 +2,7 @@
 them, bad filters, what the page and the files hold, and what they never hold."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -9,10 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from crm.dashboard.figures import figure_builders
 from tests.crm.dashboard.conftest import SECRET, d, on
 from tests.factories import OrganizationFactory, QuestionFactory, RoundFactory, SurveyFactory, UserFactory
+from tests.surveys.releasing import release
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +114,7 @@ class TestThePage:
             "Staff hours delivered": "7.5",
             "Delivered without being asked": "20%",
             "Survey responses": "15",
+            "Survey responses shown": "11",
             "“You said, we did” items": "1",
         }
 
@@ -162,10 +166,10 @@ class TestExports:
             ]
         )
 
-    def test_hidden_survey_figures_stay_hidden_in_the_csv(self, leader_client, hand_data):
+    def test_a_held_round_is_not_in_the_csv_at_all(self, leader_client, hand_data):
         rows = csv_rows(leader_client.get(export_url("partner-trend")))
-        assert rows[1][2:] == ["8.0", "5"]
-        assert rows[2][2:] == ["hidden", "hidden"]
+        assert rows[0] == ["Round opened", "Rounds", "Survey", "Average (0 to 10)", "People"]
+        assert [row[3:] for row in rows[1:]] == [["8.0", "5"]]  # p1; p2 (4 people) is held
 
     def test_formulas_are_neutralised(self, leader_client, today):
         with on(d("2026-01-05")):  # never contacted since: past cadence
@@ -180,7 +184,9 @@ class TestExports:
         question = QuestionFactory(
             survey=SurveyFactory(audience="staff"), kind="agreement", mirror_key="k", text="+1 for the team?"
         )
-        answer_round(RoundFactory(survey=question.survey), [(question, 5)], people=5)
+        survey_round = RoundFactory(survey=question.survey, opened_at=timezone.now() - datetime.timedelta(days=30))
+        answer_round(survey_round, [(question, 5)], people=5)
+        release(survey_round)
         rows = csv_rows(leader_client.get(export_url("mirrored-questions")))
         assert rows[1][0] == "'+1 for the team?"
         assert rows[1][-1] == "5.0"

@@ -1,0 +1,81 @@
+"""Where each round's answers stand under the release rule, for the round
+and results pages: open, being counted, in review, released, or held below
+k. Participation counts (invited, answered) come with it; they say how many
+took part, never what anyone answered, and are shown as they are."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import ReleaseState, ResponseChannel, RoundStatus
+from ..models import ReleasedRound, Round, Survey
+from ..models.releases import minimum_for
+
+
+@dataclass
+class ChannelOutcome:
+    channel: str
+    responses: int
+    minimum: int
+    state: str  # one of OUTCOME_LABELS
+    release_id: int | None = None
+    release_after: datetime.datetime | None = None
+    pooled: bool = False
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self.state]
+
+
+OUTCOME_LABELS = {
+    "open": _("Open: answers are not shown while the round is open"),
+    "counting": _("Closed: counted a few minutes after closing"),
+    "review": _("In review"),
+    "released": _("Released"),
+    "held": _("Held: too few answers to show"),
+    "none": _("No answers"),
+}
+
+
+def round_outcomes(survey: Survey) -> list[Round]:
+    """The survey's rounds (missed ones left out), oldest first, each with
+    participation counts and `.outcomes`, one per channel. Two queries."""
+    rounds = list(survey.rounds.with_counts().filter(~Q(status=RoundStatus.MISSED)).order_by("opened_at", "pk"))
+    _attach(rounds)
+    return rounds
+
+
+def round_outcome(survey_round: Round) -> Round:
+    """One round (from Round.objects.with_counts()) with `.outcomes`. One query."""
+    _attach([survey_round])
+    return survey_round
+
+
+def _attach(rounds: list[Round]) -> None:
+    parts = ReleasedRound.objects.filter(round__in=rounds).select_related("release")
+    released = {(part.round_id, part.channel): part.release for part in parts}
+    for survey_round in rounds:
+        survey_round.outcomes = [
+            _outcome(survey_round, channel, released.get((survey_round.pk, channel)))
+            for channel in ResponseChannel.values
+            if channel == ResponseChannel.INVITED or survey_round.shared_token_hash
+        ]
+
+
+def _outcome(survey_round: Round, channel: str, release) -> ChannelOutcome:
+    responses = survey_round.invited_responses if channel == ResponseChannel.INVITED else survey_round.shared_responses
+    outcome = ChannelOutcome(channel, responses, minimum_for(channel), "none")
+    if release is not None:
+        outcome.state = "released" if release.state == ReleaseState.RELEASED else "review"
+        outcome.release_id, outcome.release_after = release.pk, release.release_after
+        outcome.pooled = release.pooled_by_id is not None
+    elif survey_round.status == RoundStatus.OPEN and survey_round.closes_at > timezone.now():
+        outcome.state = "open"
+    elif not survey_round.release_checked:
+        outcome.state = "counting"
+    elif responses:
+        outcome.state = "held"
+    return outcome
