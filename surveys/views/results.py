@@ -19,14 +19,20 @@ from ..services import outcomes, releases, results
 from ..services.tallies import Tally
 
 
-def _chosen_column(request: HttpRequest, tally: Tally) -> results.Column | None:
-    """The column with the round chosen by ?round=, or None (all released
-    units) for no value, an unknown round or one not released."""
+def _chosen_units(request: HttpRequest, tally: Tally) -> tuple[results.Column | None, tuple[int, ...] | None]:
+    """What ?round= asks for: (None, None) for every released unit; the
+    column of a released round and its units; or (None, ()) for a round
+    that is not released (or no round at all), which shows nothing rather
+    than something else under its name."""
     chosen = request.GET.get("round", "")
+    if not chosen:
+        return None, None
     # isascii(): "²".isdigit() is true but is no id (a 500 before this check).
     if chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
-        return results.column_of_round(tally, int(chosen))
-    return None
+        column = results.column_of_round(tally, int(chosen))
+        if column is not None:
+            return column, column.units
+    return None, ()
 
 
 @permission_required("surveys.view_results", raise_exception=True)
@@ -35,7 +41,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     tally = results.survey_tally(survey)  # every figure below adds up these counts
     columns = results.columns(tally)
-    chosen = _chosen_column(request, tally)
+    chosen, units = _chosen_units(request, tally)
     trend = results.trend_by_column(tally)
     domains: dict[str, dict[int, float]] = {}
     for row in results.domain_scores(tally):
@@ -46,8 +52,9 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         "rounds": outcomes.round_outcomes(survey),
         "columns": columns,
         "chosen": chosen,
+        "not_released": units == (),
         "released_responses": sum(info.responses for info in tally.units.values()),
-        "question_results": results.question_results(survey, tally, chosen.units if chosen else None),
+        "question_results": results.question_results(survey, tally, units),
         "trend_rows": [
             {"question": question, "means": [trend[question.pk].get(c.key) for c in columns]}
             for question in survey.questions.order_by("position", "id")
@@ -69,13 +76,13 @@ def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The released figures only, as shown on the page."""
     survey = get_object_or_404(Survey, pk=pk)
     tally = results.survey_tally(survey)
-    chosen = _chosen_column(request, tally)
+    _, units = _chosen_units(request, tally)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"survey-{survey.pk}-results.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(["question", "domain", "respondents", "answer", "count", "share", "mean", "nps", "share yes"])
-    for result in results.question_results(survey, tally, chosen.units if chosen else None):
+    for result in results.question_results(survey, tally, units):
         question = result.question
         base = [neutralise(question.text), question.get_domain_display()]
         if not result.shown:
