@@ -12,10 +12,9 @@ from django.utils import timezone
 from ..choices import TEXT_KINDS, ResponseChannel
 from ..models import Answer, Invitation, Question, Response, ResponseAuthor, Round, SpentLink
 from . import spent_links
+from .spent_links import LinkAlreadyUsed
 
-
-class LinkAlreadyUsed(Exception):
-    pass
+__all__ = ["LinkAlreadyUsed", "build_answers", "record_response"]
 
 
 def build_answers(questions: list[Question], cleaned: dict) -> list[Answer]:

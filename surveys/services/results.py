@@ -162,16 +162,17 @@ def _people(tally: Tally, units: Iterable[int], group: str) -> int:
     return sum(tally.people.get((unit_id, group), 0) for unit_id in units)
 
 
-def question_results(survey: Survey, tally: Tally, units: Iterable[int] | None = None) -> list[QuestionResult]:
+def question_results(
+    survey: Survey, tally: Tally, units: Iterable[int] | None = None, questions: list[Question] | None = None
+) -> list[QuestionResult]:
     """Per question, over `units` (default: every unit in the tally):
     distribution, mean, 0–10 score, share answering yes and free text.
-    Two queries."""
+    Two queries; one when the survey's questions are given."""
     units = set(tally.units if units is None else units)
     texts = _texts(tally, units)
-    return [
-        _one_result(question, tally, units, texts.get(question.pk, []))
-        for question in survey.questions.order_by("position", "id")
-    ]
+    if questions is None:
+        questions = list(survey.questions.order_by("position", "id"))
+    return [_one_result(question, tally, units, texts.get(question.pk, [])) for question in questions]
 
 
 def _one_result(question: Question, tally: Tally, units: set[int], texts: list[str]) -> QuestionResult:

@@ -50,9 +50,17 @@ def is_spent(invitation: Invitation) -> bool:
     return invitation.responded or SpentLink.objects.filter(marker__in=markers(invitation.pk)).exists()
 
 
+class LinkAlreadyUsed(Exception):
+    pass
+
+
 def spend(invitation: Invitation) -> SpentLink:
     """Writes the marker. Call inside the response's transaction: on a used
-    link it raises IntegrityError (the caller turns it into LinkAlreadyUsed)."""
+    link it raises IntegrityError (the caller turns it into LinkAlreadyUsed),
+    or LinkAlreadyUsed when the link was used under an earlier key."""
+    earlier = markers(invitation.pk)[1:]
+    if earlier and SpentLink.objects.filter(marker__in=earlier).exists():
+        raise LinkAlreadyUsed
     return SpentLink.objects.create(marker=marker(invitation.pk), round_id=invitation.round_id)
 
 

@@ -47,6 +47,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     for row in results.domain_scores(tally):
         domains.setdefault(row["domain"], {})[row["column"].key] = row["mean"]
     held = releases.held_rounds(survey) if request.user.has_perm("surveys.add_release") else []
+    questions = list(survey.questions.order_by("position", "id"))
     context = {
         "survey": survey,
         "rounds": outcomes.round_outcomes(survey),
@@ -54,10 +55,10 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
         "chosen": chosen,
         "not_released": units == (),
         "released_responses": sum(info.responses for info in tally.units.values()),
-        "question_results": results.question_results(survey, tally, units),
+        "question_results": results.question_results(survey, tally, units, questions),
         "trend_rows": [
             {"question": question, "means": [trend[question.pk].get(c.key) for c in columns]}
-            for question in survey.questions.order_by("position", "id")
+            for question in questions
             if question.pk in trend
         ],
         "domain_rows": [

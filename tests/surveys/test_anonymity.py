@@ -5,12 +5,23 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import registered_models
 
 from partners.models import Contact
-from surveys.models import Answer, Invitation, InvitationToken, Recipient, Response, ResponseAuthor, SpentLink
+from surveys.models import (
+    Answer,
+    Invitation,
+    InvitationToken,
+    Recipient,
+    ReleaseCount,
+    Response,
+    ResponseAuthor,
+    SpentLink,
+    Survey,
+)
 from surveys.tokens import new_token
 from tests.factories import InvitationFactory, QuestionFactory, RoundFactory, SurveyFactory
 
@@ -55,9 +66,29 @@ def link_problems(model) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("model", [Response, Answer])
+@pytest.mark.parametrize("model", [Response, Answer, SpentLink, ReleaseCount])
 def test_answers_hold_no_link_to_a_person_or_a_moment(model):
     assert link_problems(model) == []
+
+
+def test_a_response_does_not_keep_the_language_of_its_invitation():
+    """An invitation's language beside a response's would pair the one
+    Spanish answer of a batch with the one Spanish invitation."""
+    assert {f.name for f in Response._meta.concrete_fields} == {"id", "round", "submitted_on", "channel"}
+
+
+@pytest.mark.django_db
+def test_anonymity_cannot_change_once_a_round_has_gone_out():
+    survey = SurveyFactory(anonymous=True)
+    survey.anonymous = False
+    survey.save()  # no round yet: still a draft decision
+    RoundFactory(survey=survey)
+    survey.anonymous = True
+    with pytest.raises(ValidationError):
+        survey.save()
+    with pytest.raises(ValidationError):
+        survey.full_clean()
+    assert Survey.objects.get(pk=survey.pk).anonymous is False
 
 
 def test_the_check_catches_what_it_looks_for():

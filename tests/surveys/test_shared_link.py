@@ -130,3 +130,18 @@ def test_the_shared_link_is_rate_limited_per_address(shared_round, frozen_clock)
         assert client.get(shared_link(shared_round), REMOTE_ADDR="10.1.1.1").status_code == 200
     assert client.get(shared_link(shared_round), REMOTE_ADDR="10.1.1.1").status_code == 429
     assert client.get(shared_link(shared_round), REMOTE_ADDR="10.1.1.2").status_code == 200
+
+
+def test_a_round_takes_so_many_shared_answers_a_day(shared_round, settings, frozen_clock):
+    """Anyone holding the link can answer again and again from fresh
+    browsers: a cap per round and day keeps that slow (docs/privacy.md)."""
+    settings.SURVEY_SHARED_ANSWERS_PER_DAY = 3
+    for _ in range(3):
+        assert answer(Client(), shared_round).status_code == 302
+    full = answer(Client(), shared_round)
+    assert full.status_code == 429
+    assert "Please come back tomorrow" in full.content.decode()
+    assert Client().get(shared_link(shared_round)).status_code == 429
+    assert Response.objects.count() == 3
+    frozen_clock.shift(datetime.timedelta(days=1))
+    assert answer(Client(), shared_round).status_code == 302
