@@ -19,6 +19,7 @@ from surveys.models import (
     Response,
     ResponseAuthor,
     Round,
+    SpentLink,
     Survey,
 )
 from surveys.models.recipients import email_digest
@@ -126,6 +127,7 @@ def remove(bench_round: BenchRound) -> None:
             ResponseAuthor.objects.filter(response__in=responses),
             responses,
             InvitationToken.objects.filter(invitation__round=survey_round),
+            SpentLink.objects.filter(round=survey_round),
             invitations,
             Round.objects.filter(pk=survey_round.pk),
             Recipient.objects.filter(pk__in=recipient_ids),

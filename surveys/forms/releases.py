@@ -2,6 +2,7 @@
 withholding free-text answers of a unit."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Answer, Round
@@ -23,7 +24,11 @@ class PoolForm(forms.Form):
             (
                 r.pk,
                 _("Round of %(date)s: %(invited)s answered by private link, %(shared)s by shared link")
-                % {"date": f"{r.opened_at:%d %b %Y}", "invited": r.invited_responses, "shared": r.shared_responses},
+                % {
+                    "date": date_format(r.opened_at, "j M Y"),
+                    "invited": r.invited_responses,
+                    "shared": r.shared_responses,
+                },
             )
             for r in held
         ]
