@@ -3,8 +3,8 @@
 A unit is one closed round's answers by one channel (private links, or the
 shared link), or several neighbouring closed rounds pooled by a manager. It
 exists only when it holds at least k responses; its counts are stored when
-it is made and never change. Every results page, chart, CSV and digest adds
-up whole units, so two views, or one view at two moments, differ by whole
+it is made and never change. Every results page, chart and CSV adds up
+whole units, so two views, or one view at two moments, differ by whole
 units of at least k people (docs/privacy.md)."""
 
 from django.conf import settings

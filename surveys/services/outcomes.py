@@ -6,6 +6,7 @@ took part, never what anyone answered, and are shown as they are."""
 import datetime
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,29 +16,28 @@ from ..models import ReleasedRound, Round, Survey
 from ..models.releases import minimum_for
 
 
+class Outcome(models.TextChoices):
+    OPEN = "open", _("Open: answers are not shown while the round is open")
+    COUNTING = "counting", _("Closed: counted a few minutes after closing")
+    REVIEW = "review", _("In review")
+    RELEASED = "released", _("Released")
+    HELD = "held", _("Held: too few answers to show")
+    NONE = "none", _("No answers")
+
+
 @dataclass
 class ChannelOutcome:
     channel: str
     responses: int
     minimum: int
-    state: str  # one of OUTCOME_LABELS
+    state: Outcome
     release_id: int | None = None
     release_after: datetime.datetime | None = None
     pooled: bool = False
 
     @property
     def label(self) -> str:
-        return OUTCOME_LABELS[self.state]
-
-
-OUTCOME_LABELS = {
-    "open": _("Open: answers are not shown while the round is open"),
-    "counting": _("Closed: counted a few minutes after closing"),
-    "review": _("In review"),
-    "released": _("Released"),
-    "held": _("Held: too few answers to show"),
-    "none": _("No answers"),
-}
+        return self.state.label
 
 
 def round_outcomes(survey: Survey) -> list[Round]:
@@ -63,19 +63,20 @@ def _attach(rounds: list[Round]) -> None:
             for channel in ResponseChannel.values
             if channel == ResponseChannel.INVITED or survey_round.shared_token_hash
         ]
+        survey_round.is_released = any(outcome.state == Outcome.RELEASED for outcome in survey_round.outcomes)
 
 
 def _outcome(survey_round: Round, channel: str, release) -> ChannelOutcome:
     responses = survey_round.invited_responses if channel == ResponseChannel.INVITED else survey_round.shared_responses
-    outcome = ChannelOutcome(channel, responses, minimum_for(channel), "none")
+    outcome = ChannelOutcome(channel, responses, minimum_for(channel), Outcome.NONE)
     if release is not None:
-        outcome.state = "released" if release.state == ReleaseState.RELEASED else "review"
+        outcome.state = Outcome.RELEASED if release.state == ReleaseState.RELEASED else Outcome.REVIEW
         outcome.release_id, outcome.release_after = release.pk, release.release_after
         outcome.pooled = release.pooled_by_id is not None
     elif survey_round.status == RoundStatus.OPEN and survey_round.closes_at > timezone.now():
-        outcome.state = "open"
+        outcome.state = Outcome.OPEN
     elif not survey_round.release_checked:
-        outcome.state = "counting"
+        outcome.state = Outcome.COUNTING
     elif responses:
-        outcome.state = "held"
+        outcome.state = Outcome.HELD
     return outcome
