@@ -19,10 +19,10 @@ app.conf.beat_schedule = {
     "settle-answers": {"task": "surveys.tasks.settle_answers", "schedule": 60.0},
     "send-due-reminders": {"task": "surveys.tasks.send_due_reminders", "schedule": 300.0},
     "sweep-sending": {"task": "surveys.tasks.sweep_sending", "schedule": 60.0},
-    # Hourly; each creates its digests once per day or month (see crm/digests.py).
-    "follow-up-digests": {"task": "crm.tasks.queue_follow_up_digests", "schedule": 3600.0},
-    "leadership-digests": {"task": "crm.tasks.queue_leadership_digests", "schedule": 3600.0},
-    "sweep-digests": {"task": "crm.tasks.sweep_digests", "schedule": 60.0},
+    # Hourly; each creates its digests once per day or month (see digests/sending.py).
+    "follow-up-digests": {"task": "digests.tasks.queue_follow_up_digests", "schedule": 3600.0},
+    "leadership-digests": {"task": "digests.tasks.queue_leadership_digests", "schedule": 3600.0},
+    "sweep-digests": {"task": "digests.tasks.sweep_digests", "schedule": 60.0},
 }
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from crm.encrypted_fields import EncryptedTextField
+from core.encrypted_fields import EncryptedTextField
 
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.encrypted_fields import EncryptedTextField
+from core.encrypted_fields import EncryptedTextField
 
 from .choices import (
     Channel,

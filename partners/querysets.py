@@ -24,8 +24,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.utils import timezone
 
-from crm.db_functions import DaysBetween
+from core.db_functions import DaysBetween
 
 from .choices import NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
 
@@ -33,17 +34,27 @@ CLOSED_STATUSES = (RequestStatus.FULFILLED, RequestStatus.DECLINED, RequestStatu
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
-def _child_aggregate(model, fk: str, aggregate, output_field, **filters) -> Subquery:
-    """One aggregate over the rows of `model` that point at the outer row."""
-    rows = model.objects.filter(**{fk: OuterRef("pk")}, **filters).order_by().values(fk)
+def _children(queryset: models.QuerySet, relation: str):
+    """The child rows of each outer row, through the outer model's reverse
+    `relation` (so a queryset needs no import of its children's models), and
+    the foreign key that points back."""
+    field = queryset.model._meta.get_field(relation)
+    return field.related_model._default_manager, field.field.name
+
+
+def _child_aggregate(queryset, relation: str, aggregate, output_field, **filters) -> Subquery:
+    """One aggregate over each outer row's `relation` rows."""
+    children, fk = _children(queryset, relation)
+    rows = children.filter(**{fk: OuterRef("pk")}, **filters).order_by().values(fk)
     return Subquery(rows.annotate(value=aggregate).values("value")[:1], output_field=output_field)
 
 
-def _latest(model, fk: str, field: str, output_field) -> Subquery:
-    """The greatest `field` of the rows of `model` that point at the outer row.
-    Unlike _child_aggregate(Max), which groups and so reads every child row,
-    this reads a single entry of an index on (fk, field)."""
-    rows = model.objects.filter(**{fk: OuterRef("pk")}).order_by(F(field).desc()).values(field)[:1]
+def _latest(queryset, relation: str, field: str, output_field) -> Subquery:
+    """The greatest `field` of each outer row's `relation` rows. Unlike
+    _child_aggregate(Max), which groups and so reads every child row, this
+    reads a single entry of an index on (foreign key, field)."""
+    children, fk = _children(queryset, relation)
+    rows = children.filter(**{fk: OuterRef("pk")}).order_by(F(field).desc()).values(field)[:1]
     return Subquery(rows, output_field=output_field)
 
 
@@ -68,8 +79,6 @@ def summarise_fulfilment(by_status: dict[str, int]) -> dict:
 
 
 def _today(today: date | None) -> date:
-    from django.utils import timezone
-
     return today or timezone.localdate()
 
 
@@ -81,11 +90,9 @@ class OrganizationQuerySet(models.QuerySet):
         was added. Only relationships we are in have a clock: a partner we have
         merely identified (reaching out is at their pace), or one that is paused
         or ended, is never past cadence."""
-        from .models import Interaction
-
         today_value = Value(_today(today), output_field=models.DateField())
         return self.annotate(
-            last_contact=_latest(Interaction, "organization", "happened_on", models.DateField()),
+            last_contact=_latest(self, "interactions", "happened_on", models.DateField()),
             days_since_contact=DaysBetween(F("last_contact"), today_value),
             clock_days=DaysBetween(Coalesce(F("last_contact"), TruncDate("created_at")), today_value),
             past_cadence=Case(
@@ -98,25 +105,18 @@ class OrganizationQuerySet(models.QuerySet):
 
     def with_interaction_total(self) -> "OrganizationQuerySet":
         """Adds interaction_total: how many interactions were logged with the partner."""
-        from .models import Interaction
-
-        total = _child_aggregate(Interaction, "organization", Count("pk"), IntegerField())
+        total = _child_aggregate(self, "interactions", Count("pk"), IntegerField())
         return self.annotate(interaction_total=Coalesce(total, 0))
 
     def with_support_figures(self) -> "OrganizationQuerySet":
         """Adds outstanding_requests, money_delivered and hours_delivered."""
-        from .models import SupportDelivery, SupportRequest
-
         money = DecimalField(max_digits=12, decimal_places=2)
         return self.annotate(
             outstanding_requests=Coalesce(
-                _child_aggregate(
-                    SupportRequest, "organization", Count("pk"), IntegerField(), status__in=OUTSTANDING_STATUSES
-                ),
-                0,
+                _child_aggregate(self, "requests", Count("pk"), IntegerField(), status__in=OUTSTANDING_STATUSES), 0
             ),
-            money_delivered=Coalesce(_child_aggregate(SupportDelivery, "organization", Sum("money"), money), ZERO),
-            hours_delivered=Coalesce(_child_aggregate(SupportDelivery, "organization", Sum("hours"), money), ZERO),
+            money_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("money"), money), ZERO),
+            hours_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("hours"), money), ZERO),
         )
 
     def past_cadence(self, today: date | None = None) -> "OrganizationQuerySet":
@@ -152,14 +152,12 @@ class SupportRequestQuerySet(models.QuerySet):
         outstanding_amount is what is still owed of the amount asked: asked minus
         delivered (never below zero) while the request is outstanding, zero once it
         is fulfilled, declined or withdrawn, and NULL when no amount was asked."""
-        from .models import SupportDelivery
-
         money = DecimalField(max_digits=12, decimal_places=2)
         return self.annotate(
-            money_delivered=Coalesce(_child_aggregate(SupportDelivery, "request", Sum("money"), money), ZERO),
-            hours_delivered=Coalesce(_child_aggregate(SupportDelivery, "request", Sum("hours"), money), ZERO),
-            delivery_count=Coalesce(_child_aggregate(SupportDelivery, "request", Count("pk"), IntegerField()), 0),
-            first_delivery_on=_child_aggregate(SupportDelivery, "request", Min("delivered_on"), models.DateField()),
+            money_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("money"), money), ZERO),
+            hours_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("hours"), money), ZERO),
+            delivery_count=Coalesce(_child_aggregate(self, "deliveries", Count("pk"), IntegerField()), 0),
+            first_delivery_on=_child_aggregate(self, "deliveries", Min("delivered_on"), models.DateField()),
             days_to_first_delivery=DaysBetween(F("asked_on"), F("first_delivery_on")),
             outstanding_amount=Case(
                 When(amount_asked__isnull=True, then=Value(None)),

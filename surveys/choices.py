@@ -25,6 +25,7 @@ class QuestionKind(models.TextChoices):
 
 
 SCALE_KINDS = (QuestionKind.AGREEMENT, QuestionKind.LIKELIHOOD)
+CLOSED_KINDS = (QuestionKind.AGREEMENT, QuestionKind.LIKELIHOOD, QuestionKind.YES_NO)
 CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
 TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT)
 
@@ -82,3 +83,19 @@ class ReleaseState(models.TextChoices):
     # answer that names someone before anyone else sees the unit.
     REVIEW = "review", _("In review")
     RELEASED = "released", _("Released")
+
+
+# The answers of the closed kinds, as stored in Answer.number.
+AGREEMENT_SCALE = [
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neither agree nor disagree")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
+]
+LIKELIHOOD_SCALE = [
+    (n, {0: _("0 — not at all likely"), 10: _("10 — extremely likely")}.get(n, str(n))) for n in range(11)
+]
+YES_NO = [(1, _("Yes")), (0, _("No"))]
+# A choice question's extra option; its choices are numbered from 0.
+PREFER_NOT_TO_SAY = -1

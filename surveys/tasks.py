@@ -68,7 +68,10 @@ def dispatch_round(round_id: int) -> int:
 
 @shared_task
 def open_due_rounds() -> int:
-    return len(rounds.open_due_rounds())
+    opened = rounds.open_due_rounds()
+    for survey_round in opened:
+        dispatch_round.delay(survey_round.pk)
+    return len(opened)
 
 
 @shared_task

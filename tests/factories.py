@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from crm import roles
+from core import roles
 from partners import choices
 from partners.models import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from crm.models import AuditEvent
+from audit.models import AuditEvent
 from partners.models import Interaction, Organization, Tag
 from surveys.models import Recipient, Round
 from surveys.services.releases import decide_settled_rounds

@@ -30,13 +30,21 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    # Before crm, whose admin replaces django-otp's device pages.
+    # Before accounts, whose admin replaces django-otp's device pages.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "crm",
+    # The project's apps, lowest layer first (pyproject.toml's import contracts).
+    "core",
+    "audit",
+    "accounts",
     "partners",
     "surveys",
+    "reporting",
+    "digests",
+    # The project package: no models of its own, only the migrations that made
+    # the tables audit, accounts and digests now own.
+    "crm",
 ]
 
 MIDDLEWARE = [
@@ -48,9 +56,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    # request.user.is_verified(), then the two-factor gate (crm/two_factor/middleware.py).
+    # request.user.is_verified(), then the two-factor gate (accounts/middleware.py).
     "django_otp.middleware.OTPMiddleware",
-    "crm.two_factor.middleware.TwoFactorMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -116,11 +124,11 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Two-factor login (crm/two_factor/). Required for every account when this is
+# Two-factor login (accounts/). Required for every account when this is
 # on or when an administrator turns it on in the admin (Two-factor policy).
 CRM_REQUIRE_TWO_FACTOR = env.bool("CRM_REQUIRE_TWO_FACTOR", default=False)
 # Wrong codes in a row before the session is signed out and the account's
@@ -196,7 +204,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_tokens": {"()": "crm.logging_filters.RedactSurveyTokens"}},
+    "filters": {"redact_tokens": {"()": "core.logging_filters.RedactSurveyTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {

@@ -6,7 +6,7 @@ notes. Leadership only views, and never gets the confidential-notes permission.
 
 from django.db import migrations
 
-from crm import roles
+from core import roles
 
 MODELS = ["organization", "contact", "interaction", "supportrequest", "supportdelivery", "tag"]
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from crm.list_views import FilteredTableView
+from core.list_views import FilteredTableView
 
 from ..filters import InteractionFilter
 from ..forms import InteractionForm

@@ -4,8 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from crm.dashboard.queries import partner_panel
-from crm.list_views import FilteredTableView
+from core.list_views import FilteredTableView
 
 from ..filters import OrganizationFilter
 from ..forms import OrganizationForm
@@ -83,7 +82,6 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             today=timezone.localdate(),
             requests=requests,
             fulfilment=organization.requests.fulfilment_summary(),
-            partner_panel=partner_panel(organization),
         )
         return context
 

@@ -6,7 +6,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from crm.list_views import FilteredTableView
+from core.list_views import FilteredTableView
 
 from ..filters import SupportDeliveryFilter, SupportRequestFilter
 from ..forms import SupportDeliveryForm, SupportRequestForm

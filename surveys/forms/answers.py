@@ -4,25 +4,11 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import QuestionKind
-from ..models import Answer, Question
+from ..choices import CLOSED_KINDS, PREFER_NOT_TO_SAY, QuestionKind
+from ..models import Question
 
-AGREEMENT = [
-    (1, _("Strongly disagree")),
-    (2, _("Disagree")),
-    (3, _("Neither agree nor disagree")),
-    (4, _("Agree")),
-    (5, _("Strongly agree")),
-]
-YES_NO = [(1, _("Yes")), (0, _("No"))]
-PREFER_NOT = (Answer.PREFER_NOT_TO_SAY, _("Prefer not to say"))
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 3000
-
-
-def likelihood_choices():
-    labels = {0: _("0 — not at all likely"), 10: _("10 — extremely likely")}
-    return [(n, labels.get(n, str(n))) for n in range(11)]
 
 
 def field_for(question: Question, language: str) -> forms.Field:
@@ -39,18 +25,12 @@ def field_for(question: Question, language: str) -> forms.Field:
     }
     radio = forms.RadioSelect(attrs={"class": "choice-list"})
     kind = question.kind
-    if kind == QuestionKind.AGREEMENT:
-        return forms.TypedChoiceField(choices=AGREEMENT, coerce=int, widget=radio, **common)
-    if kind == QuestionKind.LIKELIHOOD:
-        return forms.TypedChoiceField(choices=likelihood_choices(), coerce=int, widget=radio, **common)
-    if kind == QuestionKind.YES_NO:
-        return forms.TypedChoiceField(choices=YES_NO, coerce=int, widget=radio, **common)
-    options = [*enumerate(question.choice_labels(language)), PREFER_NOT]
-    if kind == QuestionKind.SINGLE_CHOICE:
-        return forms.TypedChoiceField(choices=options, coerce=int, widget=radio, **common)
+    if kind in CLOSED_KINDS or kind == QuestionKind.SINGLE_CHOICE:
+        return forms.TypedChoiceField(choices=question.options(language), coerce=int, widget=radio, **common)
     if kind == QuestionKind.MULTIPLE_CHOICE:
+        checkboxes = forms.CheckboxSelectMultiple(attrs={"class": "choice-list"})
         return forms.TypedMultipleChoiceField(
-            choices=options, coerce=int, widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-list"}), **common
+            choices=question.options(language), coerce=int, widget=checkboxes, **common
         )
     if kind == QuestionKind.SHORT_TEXT:
         return forms.CharField(max_length=SHORT_TEXT_MAX, **common)
@@ -83,7 +63,7 @@ class AnswerForm(forms.Form):
         cleaned = super().clean()
         for name in self.fields:
             ticked = cleaned.get(name)
-            if isinstance(ticked, list) and Answer.PREFER_NOT_TO_SAY in ticked and len(ticked) > 1:
+            if isinstance(ticked, list) and PREFER_NOT_TO_SAY in ticked and len(ticked) > 1:
                 self.add_error(name, _("Choose “Prefer not to say” on its own, or untick it."))
         return cleaned
 

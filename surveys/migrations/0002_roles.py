@@ -6,7 +6,7 @@ recipient lists (email addresses)."""
 
 from django.db import migrations
 
-from crm import roles
+from core import roles
 
 BUILD = ["survey", "question", "schedule", "round", "recipient", "yousaidwedid", "invitation"]
 

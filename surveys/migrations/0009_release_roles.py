@@ -4,7 +4,7 @@ only and gets none of these permissions."""
 
 from django.db import migrations
 
-from crm import roles
+from core import roles
 
 ROLES = {"Program managers": ["view_release", "add_release", "change_release"]}
 

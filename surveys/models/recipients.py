@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.encrypted_fields import EncryptedTextField, blind_index
+from core.encrypted_fields import EncryptedTextField, blind_index
 from partners.choices import Language
 
 from ..choices import Audience

@@ -7,7 +7,7 @@ tests/surveys/test_anonymity.py fails if such a field is ever added."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ResponseChannel
+from ..choices import PREFER_NOT_TO_SAY, ResponseChannel
 
 
 class Response(models.Model):
@@ -32,7 +32,7 @@ class Answer(models.Model):
     (the choice's index; -1 = prefer not to say) go in `number`; a multiple
     choice answer is one row per ticked choice; text goes in `text`."""
 
-    PREFER_NOT_TO_SAY = -1
+    PREFER_NOT_TO_SAY = PREFER_NOT_TO_SAY
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     # No index of its own: answer_question_number_idx starts with the question.

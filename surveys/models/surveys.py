@@ -4,7 +4,17 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..choices import CHOICE_KINDS, Audience, Domain, QuestionKind, SurveyStatus
+from ..choices import (
+    AGREEMENT_SCALE,
+    CHOICE_KINDS,
+    LIKELIHOOD_SCALE,
+    PREFER_NOT_TO_SAY,
+    YES_NO,
+    Audience,
+    Domain,
+    QuestionKind,
+    SurveyStatus,
+)
 
 
 def in_language(english: str, spanish: str, language: str) -> str:
@@ -128,6 +138,19 @@ class Question(models.Model):
 
     def choice_labels(self, language: str) -> list[str]:
         return [in_language(c.get("en", ""), c.get("es", ""), language) for c in self.choices]
+
+    def options(self, language: str) -> list[tuple[int, str]]:
+        """The answers a closed question offers, as (number stored, label):
+        the same list for the respondent's form and for the results."""
+        if self.kind == QuestionKind.AGREEMENT:
+            return AGREEMENT_SCALE
+        if self.kind == QuestionKind.LIKELIHOOD:
+            return LIKELIHOOD_SCALE
+        if self.kind == QuestionKind.YES_NO:
+            return YES_NO
+        if self.kind in CHOICE_KINDS:
+            return [*enumerate(self.choice_labels(language)), (PREFER_NOT_TO_SAY, _("Prefer not to say"))]
+        return []
 
     def clean(self) -> None:
         if self.kind in CHOICE_KINDS:

@@ -19,7 +19,6 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from ..choices import SCALE_KINDS, TEXT_KINDS, QuestionKind
-from ..forms.answers import AGREEMENT, YES_NO, likelihood_choices
 from ..models import Answer, Question, Release, Survey
 from .tallies import LIKELIHOOD_GROUP, Tally, domain_group, load_tally, mirror_group, question_group
 
@@ -112,16 +111,6 @@ def column_of_round(tally: Tally, round_id: int) -> Column | None:
     return next((c for c in columns(tally) if round_id in tally.units[c.units[0]].round_ids), None)
 
 
-def _labels(question: Question) -> list[tuple[int, str]]:
-    if question.kind == QuestionKind.AGREEMENT:
-        return AGREEMENT
-    if question.kind == QuestionKind.LIKELIHOOD:
-        return likelihood_choices()
-    if question.kind == QuestionKind.YES_NO:
-        return YES_NO
-    return [*enumerate(question.choice_labels("en")), (Answer.PREFER_NOT_TO_SAY, "Prefer not to say")]
-
-
 def nps(counts: dict[int, int]) -> int | None:
     """Promoters (9–10) minus detractors (0–6), as a share of all, in points."""
     total = sum(counts.values())
@@ -185,7 +174,9 @@ def _one_result(question: Question, tally: Tally, units: set[int], texts: list[s
         result.texts = sorted(texts, key=str.casefold)
         return result
     counts = _sum_values(tally, units, [question.pk])
-    result.cells = [Cell(str(label), counts.get(v, 0), counts.get(v, 0) / people) for v, label in _labels(question)]
+    result.cells = [
+        Cell(str(label), counts.get(v, 0), counts.get(v, 0) / people) for v, label in question.options("en")
+    ]
     if question.kind in SCALE_KINDS:
         result.mean = mean(counts)
     if question.kind == QuestionKind.LIKELIHOOD:

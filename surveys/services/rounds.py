@@ -49,10 +49,8 @@ def open_round(
     due_at: datetime | None = None,
     now: datetime | None = None,
 ) -> Round:
-    """Creates the round and one pending invitation per eligible person, and
-    queues the sending once the transaction has committed."""
-    from ..tasks import dispatch_round
-
+    """Creates the round and one pending invitation per eligible person. The
+    caller queues the sending (tasks.dispatch_round), once this has committed."""
     now = now or timezone.now()
     schedule = schedule or Schedule.objects.filter(survey=survey).first()
     with transaction.atomic():
@@ -77,7 +75,6 @@ def open_round(
             ],
             batch_size=1000,
         )
-        transaction.on_commit(lambda: dispatch_round.delay(new_round.pk))
     log.info("Opened round %s of survey %s", new_round.pk, survey.pk)
     return new_round
 

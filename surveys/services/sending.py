@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from crm.mail_errors import describe, is_permanent
+from core.mail_errors import describe, is_permanent
 
 from .. import emails
 from ..choices import RoundStatus, SendState

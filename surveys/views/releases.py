@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crm.audit import record_results_decision
-from crm.models import AuditAction
+from audit.models import AuditAction
+from audit.trail import record_results_decision
 
 from ..forms.releases import PoolForm, WithholdForm
 from ..models import Release, Survey

@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from crm.audit import record_export, record_results_view
-from crm.exports import neutralise
+from audit.trail import record_export, record_results_view
+from core.exports import neutralise
 
 from ..choices import Audience, Domain
 from ..forms.releases import PoolForm

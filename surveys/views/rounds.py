@@ -20,6 +20,7 @@ from ..forms.rounds import LoopItemForm
 from ..models import Invitation, Response, Round, Survey
 from ..services import outcomes, sending
 from ..services.rounds import open_round
+from ..tasks import dispatch_round, send_invitation
 from ..tokens import shared_token
 
 
@@ -42,6 +43,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("A round of this survey is already open. Everyone in it has their link."))
             return redirect(survey.get_absolute_url())
         new_round = open_round(survey)
+        dispatch_round.delay_on_commit(new_round.pk)
     messages.success(request, _("Round opened. Invitations are going out now."))
     return redirect(new_round.get_absolute_url())
 
@@ -104,8 +106,6 @@ def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose at least one invitation and what to do with it."))
         return _round_page(request, survey_round, status=400)
     if action == "resend":
-        from ..tasks import send_invitation
-
         count = sending.resend(ids)
         for invitation_id in ids:
             send_invitation.delay_on_commit(invitation_id)

@@ -10,8 +10,8 @@ from binascii import hexlify
 
 import pytest
 
-from crm.models import TwoFactorPolicy
-from tests.crm.two_factor_support import app_code, wrong_code
+from accounts.models import TwoFactorPolicy
+from tests.accounts.two_factor_support import app_code, wrong_code
 from tests.factories import UserFactory
 
 from .conftest import check_page, field, log_in

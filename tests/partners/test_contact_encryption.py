@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from crm.encrypted_fields import PREFIX
+from core.encrypted_fields import PREFIX
 from partners.models import Contact
 from tests.factories import ContactFactory
 

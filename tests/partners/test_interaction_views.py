@@ -136,7 +136,7 @@ def test_program_manager_edit_form_shows_notes_but_leadership_gets_no_form(manag
 
 def test_pages_for_leadership_never_even_decrypt_notes(leader_client, manager_client, sample_rows, monkeypatch):
     decrypted = []
-    monkeypatch.setattr("crm.encrypted_fields.decrypt", lambda stored: decrypted.append(stored) or "plain")
+    monkeypatch.setattr("core.encrypted_fields.decrypt", lambda stored: decrypted.append(stored) or "plain")
     pages = [LIST, detail_url(sample_rows.interaction), sample_rows.organization.get_absolute_url(), reverse("home")]
 
     for page in pages:

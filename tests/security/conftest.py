@@ -70,8 +70,10 @@ def build_dataset() -> SimpleNamespace:
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from crm.audit import record
-    from crm.models import AuditAction, Digest, TwoFactorPolicy
+    from accounts.models import TwoFactorPolicy
+    from audit.models import AuditAction
+    from audit.trail import record
+    from digests.models import Digest
     from surveys.models import (
         Answer,
         InvitationToken,
@@ -281,7 +283,7 @@ def admin_url(data: SimpleNamespace, route: Route) -> str:
 
 # --- proving nothing changed -----------------------------------------------------
 
-WATCHED_APPS = ("partners", "surveys", "crm", "auth")
+WATCHED_APPS = ("partners", "surveys", "audit", "accounts", "digests", "auth")
 # The sample rows whose state a write would change, by dataset attribute.
 WATCHED_FIELDS = {
     "organization": ["name", "stage", "updated_at"],

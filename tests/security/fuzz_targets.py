@@ -60,7 +60,7 @@ EXTRA_PAGES = (("surveys:survey_detail", {"pk": "draft"}, "manager"),)
 NOT_FUZZED = {"csrfmiddlewaretoken"}
 # django-tables2 reads these on every table, whether or not a link shows them.
 TABLE_PARAMETERS = ("page", "per_page", "sort", "_export")
-APP_PACKAGES = ("crm", "partners", "surveys")
+APP_PACKAGES = ("core", "audit", "accounts", "partners", "surveys", "reporting", "digests", "crm")
 GET_LOOKUP = re.compile(r"""(?:request\.GET|query)(?:\.get|\.getlist)?\(\s*["'](\w+)["']""")
 
 

@@ -134,15 +134,15 @@ admin:view_on_site                                  A    A     A    A     A    A
 admin/\(\?P<url>\.\*\)\$                            A    A     A    A     A    A     A    A     404  404   A    A
 admin/\w+/\w+/<path:object_id>/                     L    L     L    L     A    A     A    A     302  302   A    A
 # Read-only by design: the audit trail, sending state, lockout records, digests.
-admin:(axes_\w+|crm_\w+)_add                        L    L     L    L     A    A     A    A     403  403   A    A
+admin:(axes_\w+|audit_\w+|digests_\w+|accounts_\w+)_add L    L     L    L     A    A     A    A     403  403   A    A
 admin:surveys_(invitation|round)_add                L    L     L    L     A    A     A    A     403  403   A    A
-admin:(crm_auditevent|surveys_invitation)_change    L    L     L    L     A    A     A    A     200  403   A    A
-admin:crm_auditevent_delete                         L    L     L    L     A    A     A    A     403  403   A    A
-admin:(axes_\w+|crm_digest)_change                  L    L     L    L     A    A     A    A     200  302   A    A
+admin:(audit_auditevent|surveys_invitation)_change  L    L     L    L     A    A     A    A     200  403   A    A
+admin:audit_auditevent_delete                       L    L     L    L     A    A     A    A     403  403   A    A
+admin:(axes_\w+|digests_digest)_change             L    L     L    L     A    A     A    A     200  302   A    A
 # Two-factor login: the policy is one row, changed (audited), never deleted;
 # devices are seen and deleted only (a reset), never added or edited.
-admin:crm_twofactorpolicy_change                    L    L     L    L     A    A     A    A     200  302*  A    A
-admin:crm_twofactorpolicy_delete                    L    L     L    L     A    A     A    A     403  403   A    A
+admin:accounts_twofactorpolicy_change               L    L     L    L     A    A     A    A     200  302*  A    A
+admin:accounts_twofactorpolicy_delete               L    L     L    L     A    A     A    A     403  403   A    A
 admin:otp_\w+_add                                   L    L     L    L     A    A     A    A     403  403   A    A
 admin:otp_\w+_change                                L    L     L    L     A    A     A    A     200  403   A    A
 # An administrator may delete, except what other rows depend on.

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 
-from crm.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent
 from tests.security.conftest import ALL_ROUTES, admin_url, client_for, kwargs_for, snapshot
 from tests.security.test_authorization_matrix import POST_BODY, REFUSALS, expected_for, outcome
 

@@ -22,8 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from crm.dashboard.figures import figure_builders
-from crm.dashboard.filters import DashboardFilterForm
+from reporting.figures import figure_builders
+from reporting.filters import DashboardFilterForm
 from tests.security.conftest import ALL_ROUTES, client_for
 from tests.security.fuzz_strategies import FORMULA_TRIGGERS, formulas
 from tests.security.fuzz_targets import (

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent
 from surveys.models import Answer, Release
 from surveys.services import releases
 from tests.factories import QuestionFactory, RoundFactory, SurveyFactory

@@ -6,7 +6,9 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.urls import reverse
 
+from surveys import tasks
 from surveys.choices import RoundStatus
 from surveys.models import Invitation, Round, Schedule
 from surveys.services import rounds
@@ -195,14 +197,20 @@ def test_a_manual_round_uses_the_schedule_settings_but_fills_no_slot(monthly):
     assert (new_round.reminder_after_days, new_round.max_reminders) == (3, 2)
 
 
-def test_sending_is_queued_after_commit_with_the_round_id_only(monthly, django_capture_on_commit_callbacks):
+def test_the_beat_queues_the_sending_of_what_it_opened_by_round_id_only(monthly):
+    with time_machine.travel(at(2025, 1, 1, 10), tick=False), mock.patch("surveys.tasks.dispatch_round.delay") as delay:
+        assert tasks.open_due_rounds() == 1
+    delay.assert_called_once_with(Round.objects.get().pk)
+
+
+def test_opening_by_hand_queues_the_sending_after_commit(monthly, manager_client, django_capture_on_commit_callbacks):
     with mock.patch("surveys.tasks.dispatch_round.delay") as delay:
         with django_capture_on_commit_callbacks() as callbacks:
-            new_round = rounds.open_round(monthly.survey)
-        delay.assert_not_called()  # nothing queued before the commit
+            manager_client.post(reverse("surveys:round_open", args=[monthly.survey.pk]))
+            delay.assert_not_called()  # nothing queued before the commit
         for callback in callbacks:
             callback()
-    delay.assert_called_once_with(new_round.pk)
+    delay.assert_called_once_with(Round.objects.get().pk)
 
 
 def test_a_monthly_schedule_on_the_31st_comes_back_to_the_31st_tick_by_tick(monthly):

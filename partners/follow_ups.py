@@ -1,0 +1,35 @@
+"""What a relationship lead needs to hear about today: their overdue
+follow-ups and their partners past the keep-in-touch cadence. The daily
+digest (digests/) sends it; the home page shows the same."""
+
+from datetime import date
+
+from .models import Interaction, Organization
+
+
+def follow_up_content(user, today: date) -> dict:
+    """What a lead needs to hear about today: two queries."""
+    follow_ups = list(
+        Interaction.objects.for_user(user)
+        .follow_ups_due(today)
+        .select_related("organization")
+        .only("id", "follow_up_on", "kind", "organization__name")
+        .order_by("follow_up_on", "id")
+    )
+    past_cadence = list(
+        Organization.objects.filter(relationship_lead=user)
+        .past_cadence(today)
+        .only("id", "name", "keep_in_touch_days")
+        .order_by("name")
+    )
+    return {"follow_ups": follow_ups, "past_cadence": past_cadence}
+
+
+def people_with_follow_ups() -> set[int]:
+    """Ids of the users a daily digest may concern: relationship leads, and
+    whoever logged an interaction whose follow-up is still open."""
+    leads = Organization.objects.exclude(relationship_lead=None).values_list("relationship_lead", flat=True)
+    loggers = (
+        Interaction.objects.filter(follow_up_done=False).exclude(follow_up_on=None).values_list("logged_by", flat=True)
+    )
+    return {pk for pk in [*leads, *loggers] if pk}

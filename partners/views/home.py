@@ -1,0 +1,33 @@
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from partners.models import Interaction, Organization, SupportRequest
+
+OPEN_REQUESTS_SHOWN = 15
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """ "My work": what needs the signed-in person's attention today."""
+    user = request.user
+    today = timezone.localdate()
+    context = {"today": today, "has_role": user.has_perm("partners.view_organization")}
+    if context["has_role"]:
+        context.update(
+            follow_ups=Interaction.objects.for_user(user)
+            .follow_ups_due(today)
+            .select_related("organization")
+            .defer("confidential_notes")  # not shown here; not worth decrypting
+            .order_by("follow_up_on", "id"),
+            past_cadence=Organization.objects.filter(relationship_lead=user)
+            .past_cadence(today)
+            .order_by(F("last_contact").asc(nulls_first=True), "name"),
+            open_requests=SupportRequest.objects.outstanding()
+            .with_delivery_figures(today)
+            .select_related("organization")
+            .order_by("asked_on", "id")[:OPEN_REQUESTS_SHOWN],
+        )
+    return render(request, "partners/home.html", context)

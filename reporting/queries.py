@@ -1,0 +1,273 @@
+"""Relationship and support figures for the dashboard and the partner page,
+computed in the database.
+
+Every function runs a fixed number of queries (said in its docstring),
+whatever the number of partners, interactions, requests or deliveries. None of
+them reads Interaction.confidential_notes: interactions are only counted.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+from functools import cached_property
+
+from django.db.models import Count, F, Min, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from core.db_functions import DaysBetween
+from partners.choices import NO_CLOCK_STAGES, InteractionKind, Stage, SupportCategory
+from partners.models import Interaction, Organization, SupportDelivery, SupportRequest
+from partners.querysets import ZERO, summarise_fulfilment
+
+from . import survey_queries
+from .scope import Scope, first_of_month, start_of_day
+from .stage_history import stage_counts_at
+
+ACTIVE_STAGES = [stage for stage in Stage if stage not in NO_CLOCK_STAGES]
+# (key, first day, last day or None for "and over"), in days since the request was made.
+AGE_BANDS = [("0_7", 0, 7), ("8_30", 8, 30), ("31_90", 31, 90), ("over_90", 91, None)]
+
+
+def _per_month(rows, months: list[datetime.date], keys: list[str], key_field: str) -> list[dict]:
+    """Adds up grouped (month, key, n) rows, several of which may share a month
+    and key, into every month of the period, zeros included."""
+    table = {month: dict.fromkeys(keys, 0) for month in months}
+    for row in rows:
+        month = row["month"]
+        if month in table and row[key_field] in table[month]:
+            table[month][row[key_field]] += row["n"]
+    return [{"month": month, **counts, "total": sum(counts.values())} for month, counts in table.items()]
+
+
+# --- relationships -------------------------------------------------------------
+
+
+def stages_now(scope: Scope) -> dict[str, int]:
+    """Partners in each stage today, how many are active (in a stage with a
+    keep-in-touch clock) and the total. One query."""
+    counts = {stage.value: Count("pk", filter=Q(stage=stage)) for stage in Stage}
+    return Organization.objects.filter(scope.organizations()).aggregate(
+        **counts, active=Count("pk", filter=Q(stage__in=ACTIVE_STAGES)), total=Count("pk")
+    )
+
+
+def stages_by_month(scope: Scope) -> list[dict]:
+    """Partners in each stage at the end of each month, read from the audit
+    history (stage_history.stage_counts_at). One query."""
+    months = scope.months
+    moments = [start_of_day(scope.month_end(month) + datetime.timedelta(days=1)) for month in months]
+    organization_id = scope.organization.pk if scope.organization is not None else None
+    kind = scope.kind if organization_id is None else ""
+    counts = stage_counts_at(moments, kind=kind, organization_id=organization_id)
+    return [
+        {"month": month, **{stage: at.get(stage, 0) for stage in Stage.values}, "total": sum(at.values())}
+        for month, at in zip(months, counts, strict=True)
+    ]
+
+
+def partners_past_cadence(scope: Scope, today: datetime.date) -> list[Organization]:
+    """Partners in a relationship whose keep-in-touch clock has run out today,
+    longest silence first. One query."""
+    return list(
+        Organization.objects.filter(scope.organizations())
+        .only("id", "name", "stage", "keep_in_touch_days", "created_at")
+        .past_cadence(today)
+        .order_by(F("last_contact").asc(nulls_first=True), "name")
+    )
+
+
+def interactions_by_month(scope: Scope) -> list[dict]:
+    """Interactions per month of the period, by kind, with a total. One query,
+    grouped by day and kind (read from interaction_day_kind_idx alone) and
+    summed into months here: truncating 65,000 dates to months in the
+    database took longer than the whole query does now."""
+    rows = (
+        Interaction.objects.filter(scope.partners(), happened_on__range=(scope.start, scope.end))
+        .values_list("happened_on", "kind")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    by_day = ({"month": first_of_month(day), "kind": kind, "n": number} for day, kind, number in rows)
+    return _per_month(by_day, scope.months, InteractionKind.values, "kind")
+
+
+# --- support ---------------------------------------------------------------------
+
+
+def _requests(scope: Scope):
+    return SupportRequest.objects.filter(scope.partners(), asked_on__range=(scope.start, scope.end))
+
+
+def _deliveries(scope: Scope):
+    return SupportDelivery.objects.filter(scope.partners(), delivered_on__range=(scope.start, scope.end))
+
+
+def request_counts(scope: Scope) -> list[tuple[datetime.date, str, str, int]]:
+    """Requests made in the period, counted by (month, category, status). One
+    query; the request figures below add these up, instead of scanning the
+    period's requests once per figure."""
+    return list(
+        _requests(scope)
+        .annotate(month=TruncMonth("asked_on"))
+        .values_list("month", "category", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def delivery_counts(scope: Scope) -> list[dict]:
+    """Deliveries given in the period by (month, category): how many, how many
+    nobody asked for, money and staff hours. One query, added up below."""
+    return list(
+        _deliveries(scope)
+        .annotate(month=TruncMonth("delivered_on"))
+        .values("month", "category")
+        .annotate(
+            n=Count("pk"),
+            unrequested=Count("pk", filter=Q(request__isnull=True)),
+            money=Coalesce(Sum("money"), ZERO),
+            hours=Coalesce(Sum("hours"), ZERO),
+        )
+        .order_by()
+    )
+
+
+def support_by_month(requests: list[tuple], deliveries: list[dict], months: list[datetime.date]) -> list[dict]:
+    """Requests made and deliveries given in each month."""
+    asked, given = Counter(), Counter()
+    for month, _category, _status, number in requests:
+        asked[month] += number
+    for row in deliveries:
+        given[row["month"]] += row["n"]
+    return [{"month": m, "requests": asked[m], "deliveries": given[m]} for m in months]
+
+
+def support_by_category(requests: list[tuple], deliveries: list[dict]) -> list[dict]:
+    """Per support category: requests made, deliveries given, deliveries nobody
+    asked for, money and staff hours delivered."""
+    rows = {
+        category: {
+            "category": category,
+            "requests": 0,
+            "deliveries": 0,
+            "unrequested": 0,
+            "money": Decimal("0"),
+            "hours": Decimal("0"),
+        }
+        for category in SupportCategory.values
+    }
+    for _month, category, _status, number in requests:
+        rows[category]["requests"] += number
+    for delivered in deliveries:
+        row = rows[delivered["category"]]
+        row["deliveries"] += delivered["n"]
+        for key in ("unrequested", "money", "hours"):
+            row[key] += delivered[key]
+    return list(rows.values())
+
+
+def delivery_totals(deliveries: list[dict]) -> dict:
+    """Deliveries in the period, how many nobody asked for and their share
+    (lower is better: support should follow what partners ask for), money and
+    staff hours."""
+    totals = {
+        "deliveries": sum(row["n"] for row in deliveries),
+        "unrequested": sum(row["unrequested"] for row in deliveries),
+        "money": sum((row["money"] for row in deliveries), Decimal("0")),
+        "hours": sum((row["hours"] for row in deliveries), Decimal("0")),
+    }
+    count = totals["deliveries"]
+    totals["unrequested_share"] = totals["unrequested"] / count if count else None
+    return totals
+
+
+def fulfilment(requests: list[tuple]) -> dict:
+    """Requests made in the period by outcome, and the fulfilment rate
+    (partners.querysets.summarise_fulfilment)."""
+    by_status = Counter()
+    for _month, _category, status, number in requests:
+        by_status[status] += number
+    return summarise_fulfilment(by_status)
+
+
+def median_days_to_first_delivery(scope: Scope) -> dict:
+    """Median days from request to first delivery, over the requests made in
+    the period that have had a delivery. One query: the deliveries joined to
+    their requests and grouped by request give each request's days (a few
+    thousand small integers for a year of a large organization), and the
+    middle is found here. A window over that grouping, to return only the
+    middle rows, is refused by PostgreSQL as Django writes it, and a
+    correlated subquery per request took three times as long."""
+    first_deliveries = (
+        SupportDelivery.objects.filter(
+            scope.partners("request__organization"), request__asked_on__range=(scope.start, scope.end)
+        )
+        .values("request")
+        .annotate(days=DaysBetween(F("request__asked_on"), Min("delivered_on")))
+        .order_by()
+    )
+    days = sorted(first_deliveries.values_list("days", flat=True))
+    if not days:
+        return {"median": None, "measured": 0}
+    middle = len(days) // 2
+    median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+    return {"median": median, "measured": len(days)}
+
+
+def open_requests_by_age(scope: Scope, today: datetime.date) -> dict[str, int]:
+    """Requests still outstanding today, made on or before the period's end,
+    by how many days they have been open: 0–7, 8–30, 31–90, over 90. The start
+    of the period does not apply: the oldest open requests matter most. One query."""
+    days_open = DaysBetween(F("asked_on"), Value(today))
+    requests = (
+        SupportRequest.objects.outstanding()
+        .filter(scope.partners(), asked_on__lte=scope.end)
+        .annotate(days_open=days_open)
+        .order_by()
+    )
+    bands = {}
+    for key, low, high in AGE_BANDS:
+        in_band = Q(days_open__gte=low) if high is None else Q(days_open__gte=low, days_open__lte=high)
+        bands[key] = Count("pk", filter=in_band)
+    return requests.aggregate(**bands, total=Count("pk"))
+
+
+# --- all of it, lazily -----------------------------------------------------------
+
+
+class DashboardData:
+    """Every figure of the dashboard, each computed on first use. The page
+    uses them all; a CSV export only the one it needs."""
+
+    def __init__(self, scope: Scope, today: datetime.date | None = None, surveys: bool = True):
+        self.scope = scope
+        self.today = today or timezone.localdate()
+        self.surveys = surveys  # False: the user may not see survey results
+
+    # Each lambda calls the module-level function of the same name: a lambda
+    # in a class body sees the module's names, not the class attributes.
+    stages_now = cached_property(lambda self: stages_now(self.scope))
+    stages_by_month = cached_property(lambda self: stages_by_month(self.scope))
+    past_cadence = cached_property(lambda self: partners_past_cadence(self.scope, self.today))
+    interactions_by_month = cached_property(lambda self: interactions_by_month(self.scope))
+    request_counts = cached_property(lambda self: request_counts(self.scope))
+    delivery_counts = cached_property(lambda self: delivery_counts(self.scope))
+    support_by_month = cached_property(
+        lambda self: support_by_month(self.request_counts, self.delivery_counts, self.scope.months)
+    )
+    support_by_category = cached_property(lambda self: support_by_category(self.request_counts, self.delivery_counts))
+    delivery_totals = cached_property(lambda self: delivery_totals(self.delivery_counts))
+    fulfilment = cached_property(lambda self: fulfilment(self.request_counts))
+    median_days = cached_property(lambda self: median_days_to_first_delivery(self.scope))
+    open_requests = cached_property(lambda self: open_requests_by_age(self.scope, self.today))
+    rounds = cached_property(lambda self: survey_queries.rounds_in_period(self.scope))
+    survey_tally = cached_property(lambda self: survey_queries.tally_in_period(self.scope))
+    domain_scores = cached_property(lambda self: survey_queries.domain_scores_in_period(self.survey_tally))
+    partner_trend = cached_property(lambda self: survey_queries.partner_likelihood_trend(self.survey_tally))
+    mirrored = cached_property(lambda self: survey_queries.mirrored_in_period(self.survey_tally))
+    survey_totals = cached_property(
+        lambda self: survey_queries.survey_totals(self.scope, self.rounds, self.survey_tally)
+    )

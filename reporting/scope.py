@@ -1,0 +1,63 @@
+"""What a figure is about: a period and a set of partners (Scope), and the
+date arithmetic every figure of the dashboard shares."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from partners.models import Organization
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day`, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are about: a period (both ends included), and either
+    every partner, the partners of one kind, or one partner."""
+
+    start: datetime.date
+    end: datetime.date
+    kind: str = ""
+    organization: Organization | None = None
+
+    def partners(self, path: str = "organization") -> Q:
+        """Rows that belong to the partners in scope, through the foreign key `path`."""
+        if self.organization is not None:
+            return Q(**{path: self.organization.pk})
+        return Q(**{f"{path}__kind": self.kind}) if self.kind else Q()
+
+    def organizations(self) -> Q:
+        if self.organization is not None:
+            return Q(pk=self.organization.pk)
+        return Q(kind=self.kind) if self.kind else Q()
+
+    @property
+    def months(self) -> list[datetime.date]:
+        """The first day of each month the period touches."""
+        months, month = [], first_of_month(self.start)
+        while month <= self.end:
+            months.append(month)
+            month = next_month(month)
+        return months
+
+    def month_end(self, month: datetime.date) -> datetime.date:
+        """The last day of `month` inside the period."""
+        return min(next_month(month) - datetime.timedelta(days=1), self.end)
+
+    @property
+    def opened_between(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as [start, end) moments, for datetime columns."""
+        return start_of_day(self.start), start_of_day(self.end + datetime.timedelta(days=1))

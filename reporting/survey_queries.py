@@ -1,0 +1,99 @@
+"""Survey figures for the dashboard.
+
+Answers: only released units (surveys/services/releases.py) whose first
+round opened in the period, added up from their stored counts by the same
+functions as the results pages. A period selects whole units, never part of
+one, so two periods differ by whole units of at least k people
+(docs/privacy.md).
+
+Participation (invited, answered) per round opened in the period, shown as
+it is: how many took part, never what anyone answered.
+
+The partner-kind filter does not apply here: answers are anonymous, so they
+cannot be traced to a kind of partner."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from surveys.choices import Audience, ResponseChannel, RoundStatus
+from surveys.models import Invitation, Release, Response, Round, YouSaidWeDid
+from surveys.services import results
+from surveys.services.tallies import Tally, load_tally
+
+from .scope import Scope
+
+
+def _rounds(scope: Scope):
+    opened_from, opened_before = scope.opened_between
+    return Round.objects.filter(opened_at__gte=opened_from, opened_at__lt=opened_before).exclude(
+        status=RoundStatus.MISSED
+    )
+
+
+def _count(model, **filters):
+    """A count of `model` rows of each round, as a correlated subquery served
+    by the round's indexes (see RoundQuerySet.with_counts for why not a JOIN)."""
+    rows = model.objects.filter(round=OuterRef("pk"), **filters).order_by().values("round")
+    return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n")[:1]), 0)
+
+
+def rounds_in_period(scope: Scope) -> list[dict]:
+    """Each round opened in the period, oldest first, with its survey's
+    audience, invitations, answers by private link and by shared link, and
+    the response rate (answers by private link / invitations). One query."""
+    rounds = _rounds(scope).annotate(
+        invited=_count(Invitation),
+        answered=_count(Response, channel=ResponseChannel.INVITED),
+        shared_responses=_count(Response, channel=ResponseChannel.SHARED),
+    )
+    return [
+        {
+            "round": survey_round,
+            "audience": survey_round.survey.audience,
+            "invited": survey_round.invited,
+            "answered": survey_round.answered,
+            "rate": survey_round.answered / survey_round.invited if survey_round.invited else None,
+            "shared": survey_round.shared_responses,
+        }
+        for survey_round in rounds.select_related("survey").order_by("opened_at", "pk")
+    ]
+
+
+def tally_in_period(scope: Scope) -> Tally:
+    """The stored counts of the released units that opened in the period,
+    shared by the survey figures below. Three queries."""
+    opened_from, opened_before = scope.opened_between
+    units = Release.objects.released().filter(opened_at__gte=opened_from, opened_at__lt=opened_before)
+    return load_tally(units)
+
+
+def domain_scores_in_period(tally: Tally) -> list[dict]:
+    """Mean agreement (1–5) per audience, wellbeing domain and released
+    round (or pooled rounds). No query of its own."""
+    return results.domain_scores(tally)
+
+
+def partner_likelihood_trend(tally: Tally) -> list[dict]:
+    """Per released round (or pooled rounds) of partner surveys: the mean of
+    every 0–10 answer, and how many people gave one. No query of its own."""
+    return results.likelihood_trend(tally, Audience.PARTNERS)
+
+
+def mirrored_in_period(tally: Tally) -> list[dict]:
+    """For each mirrored question (same mirror key in surveys for different
+    audiences): the mean answer per audience. No query of its own."""
+    return results.mirrored(tally)
+
+
+def survey_totals(scope: Scope, rounds: list[dict], tally: Tally) -> dict:
+    """Answers to the rounds opened in the period (participation), those in
+    released units, and the "you said, we did" items written for those
+    rounds. One query."""
+    return {
+        "responses": sum(row["answered"] + row["shared"] for row in rounds),
+        "released": sum(unit.responses for unit in tally.units.values()),
+        "loop_items": YouSaidWeDid.objects.filter(round__in=_rounds(scope)).count(),
+        "rounds": len(rounds),
+    }

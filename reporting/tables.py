@@ -1,0 +1,144 @@
+"""The data tables shown under each chart and offered as CSV: the same
+numbers, formatted for the page or written raw (and formula-safe) for a
+spreadsheet."""
+
+import csv
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.formats import date_format
+
+from core.exports import neutralise
+
+from .charts import Chart
+
+
+@dataclass
+class Column:
+    label: str
+    # text, int, money, hours, percent (a 0–1 share), score, days, month, date
+    fmt: str = "int"
+
+    @property
+    def numeric(self) -> bool:
+        return self.fmt not in ("text", "month", "date")
+
+
+@dataclass
+class Cell:
+    text: str
+    numeric: bool = False
+
+
+@dataclass
+class Table:
+    name: str  # the CSV's name: /dashboard/export/<name>.csv
+    caption: str
+    columns: list[Column]
+    rows: list[list]  # raw values; None when there is no value
+    links: list[str] = field(default_factory=list)  # a link for each row's first cell, or none
+
+    def display_rows(self) -> list[list[Cell]]:
+        return [
+            [self._display(value, column) for value, column in zip(row, self.columns, strict=True)] for row in self.rows
+        ]
+
+    def link_rows(self) -> list[tuple[str, list[Cell]]]:
+        links = self.links or [""] * len(self.rows)
+        return list(zip(links, self.display_rows(), strict=True))
+
+    def _display(self, value, column: Column) -> Cell:
+        if value is None:
+            return Cell("—", numeric=column.numeric)
+        return Cell(format_value(value, column.fmt), numeric=column.numeric)
+
+    def transposed(self) -> "Table":
+        """The same table turned on its side (rows become columns), for a
+        short, wide table on the printed report. Values are formatted here."""
+        columns = [Column(self.columns[0].label, "text")]
+        columns += [Column(self._display(row[0], self.columns[0]).text, "text") for row in self.rows]
+        rows = [
+            [column.label, *[self._display(row[index], column).text for row in self.rows]]
+            for index, column in enumerate(self.columns[1:], start=1)
+        ]
+        return Table(self.name, self.caption, columns, rows)
+
+    def csv_rows(self) -> list[list]:
+        header = [neutralise(column.label) for column in self.columns]
+        body = [
+            [csv_value(value, column.fmt) for value, column in zip(row, self.columns, strict=True)] for row in self.rows
+        ]
+        return [header, *body]
+
+    def write_csv(self, stream) -> None:
+        csv.writer(stream).writerows(self.csv_rows())
+
+
+def format_value(value, fmt: str) -> str:
+    if fmt == "money":
+        return f"{value:,.2f}"
+    if fmt == "hours":
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if fmt == "percent":
+        return f"{value * 100:.0f}%"
+    if fmt == "score":
+        return f"{value:.2f}"
+    if fmt == "days":
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    if fmt == "month":
+        return date_format(value, "M Y")
+    if fmt == "date":
+        return date_format(value, "j M Y")
+    if fmt == "int":
+        return f"{value:,}"
+    return str(value)
+
+
+def csv_value(value, fmt: str):
+    """Numbers stay numbers; text is neutralised so a cell like "=HYPERLINK(…)"
+    cannot run in a spreadsheet; percentages are written as 0–100."""
+    if value is None:
+        return ""
+    if fmt == "percent":
+        return round(value * 100, 1)
+    if fmt in ("score", "days"):
+        return round(value, 2)
+    if fmt in ("money", "hours"):
+        return str(Decimal(value).quantize(Decimal("0.01")))
+    if fmt == "month":
+        return value.strftime("%Y-%m")
+    if fmt == "date":
+        return (value.date() if isinstance(value, datetime.datetime) else value).isoformat()
+    if isinstance(value, int):
+        return value
+    return neutralise(str(value))
+
+
+@dataclass
+class Figure:
+    """One dashboard figure: its charts, and the table with the same numbers."""
+
+    name: str
+    title: str
+    table: Table
+    charts: list[Chart] = field(default_factory=list)
+    note: str = ""
+    csv: bool = True
+    wide: bool = False  # a table with many columns: give it the page's full width
+
+
+@dataclass
+class KeyFigure:
+    label: str
+    raw: object  # the number; None when there is none
+    fmt: str = "int"
+    hint: str = ""
+
+    @property
+    def value(self) -> str:
+        return "—" if self.raw is None else format_value(self.raw, self.fmt)
+
+    @property
+    def csv(self):
+        return csv_value(self.raw, self.fmt)

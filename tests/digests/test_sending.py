@@ -1,0 +1,145 @@
+"""The daily follow-up digest and the monthly leadership digest: each goes out
+once per person and period, only when there is something to say, and never
+carries confidential notes."""
+
+import datetime
+import smtplib
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from digests import sending as digests
+from digests import tasks
+from digests.models import Digest, DigestKind, DigestState
+from tests.factories import InteractionFactory, OrganizationFactory, SupportDeliveryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 27)
+NOTE = "Canary note: back entrance only"
+
+
+@pytest.fixture
+def lead():
+    return UserFactory(username="lead", first_name="Dana", email="dana@example.org", groups=["Program managers"])
+
+
+def _overdue_follow_up(lead):
+    partner = OrganizationFactory(name="Harbor Light", relationship_lead=lead)
+    return InteractionFactory(
+        organization=partner,
+        logged_by=lead,
+        happened_on=TODAY - datetime.timedelta(days=3),
+        follow_up_on=TODAY - datetime.timedelta(days=1),
+        confidential_notes=NOTE,
+    )
+
+
+def _send_all(kind, period):
+    return [digests.send_digest(pk) for pk in digests.queue_digests(kind, period)]
+
+
+def test_a_lead_with_an_overdue_follow_up_gets_one_digest(lead):
+    _overdue_follow_up(lead)
+    assert _send_all(DigestKind.FOLLOW_UP, TODAY) == ["sent"]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["dana@example.org"]
+    assert "Harbor Light" in message.body
+    html = message.alternatives[0][0]
+    assert "Harbor Light" in html
+    assert NOTE not in message.body and NOTE not in html and NOTE not in message.subject
+
+
+def test_running_the_day_twice_sends_nothing_more(lead):
+    _overdue_follow_up(lead)
+    _send_all(DigestKind.FOLLOW_UP, TODAY)
+    assert _send_all(DigestKind.FOLLOW_UP, TODAY) == []
+    assert len(mail.outbox) == 1
+    assert Digest.objects.count() == 1
+
+
+def test_sending_one_digest_twice_sends_one_email(lead):
+    _overdue_follow_up(lead)
+    [digest_id] = digests.queue_digests(DigestKind.FOLLOW_UP, TODAY)
+    assert digests.send_digest(digest_id) == "sent"
+    assert digests.send_digest(digest_id) == "nothing to do"
+    assert len(mail.outbox) == 1
+
+
+def test_nothing_to_say_sends_nothing(lead):
+    partner = OrganizationFactory(relationship_lead=lead, keep_in_touch_days=30)
+    InteractionFactory(organization=partner, logged_by=lead, happened_on=TODAY)
+    assert _send_all(DigestKind.FOLLOW_UP, TODAY) == ["nothing to say"]
+    assert mail.outbox == []
+    assert Digest.objects.get().state == DigestState.SKIPPED
+
+
+def test_partners_past_cadence_are_listed(lead):
+    partner = OrganizationFactory(name="Quiet Partner", relationship_lead=lead, keep_in_touch_days=14)
+    InteractionFactory(organization=partner, happened_on=TODAY - datetime.timedelta(days=40))
+    _send_all(DigestKind.FOLLOW_UP, TODAY)
+    assert "Quiet Partner" in mail.outbox[0].body
+
+
+def test_users_without_email_are_not_queued(lead):
+    lead.email = ""
+    lead.save()
+    _overdue_follow_up(lead)
+    assert digests.queue_digests(DigestKind.FOLLOW_UP, TODAY) == []
+
+
+def test_a_transient_error_returns_the_digest_for_a_retry(lead):
+    _overdue_follow_up(lead)
+    [digest_id] = digests.queue_digests(DigestKind.FOLLOW_UP, TODAY)
+    with (
+        mock.patch("digests.sending.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected()),
+        pytest.raises(smtplib.SMTPServerDisconnected),
+    ):
+        digests.send_digest(digest_id)
+    digest = Digest.objects.get()
+    assert digest.state == DigestState.PENDING
+    assert "dana@example.org" not in digest.last_error
+    assert digests.send_digest(digest_id) == "sent"
+
+
+def test_a_permanent_error_fails_the_digest(lead):
+    _overdue_follow_up(lead)
+    [digest_id] = digests.queue_digests(DigestKind.FOLLOW_UP, TODAY)
+    refused = smtplib.SMTPRecipientsRefused({"dana@example.org": (550, b"no such user")})
+    with mock.patch("digests.sending.EmailMultiAlternatives.send", side_effect=refused):
+        assert digests.send_digest(digest_id) == "failed"
+    assert Digest.objects.get().state == DigestState.FAILED
+
+
+def test_a_digest_left_sending_by_a_dead_worker_becomes_unknown(lead, settings):
+    _overdue_follow_up(lead)
+    [digest_id] = digests.queue_digests(DigestKind.FOLLOW_UP, TODAY)
+    Digest.objects.filter(pk=digest_id).update(
+        state=DigestState.SENDING, claimed_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert digests.sweep_digests() == 1
+    assert Digest.objects.get().state == DigestState.UNKNOWN
+    assert digests.send_digest(digest_id) == "nothing to do"
+
+
+def test_leadership_gets_the_monthly_figures_once():
+    UserFactory(username="lee", email="lee@example.org", groups=["Leadership"])
+    SupportDeliveryFactory(request=None, category="supplies", delivered_on=datetime.date(2026, 10, 5), money=120)
+    assert _send_all(DigestKind.LEADERSHIP, datetime.date(2026, 11, 1)) == ["sent"]
+    assert _send_all(DigestKind.LEADERSHIP, datetime.date(2026, 11, 1)) == []
+    body = mail.outbox[0].body
+    assert "October 2026" in mail.outbox[0].subject
+    assert "120.00 in money" in body
+    assert "1 nobody asked for" in body
+    assert "/dashboard/" in body
+
+
+def test_the_hourly_tasks_wait_for_the_morning(lead, settings):
+    _overdue_follow_up(lead)
+    settings.TIME_ZONE = "UTC"
+    with mock.patch("digests.tasks.timezone.localtime", return_value=timezone.now().replace(hour=5)):
+        assert tasks.queue_follow_up_digests() == 0
+    assert Digest.objects.count() == 0
