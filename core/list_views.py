@@ -7,6 +7,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from .exports import SafeExportMixin
+from .query_values import parse_count
 
 
 class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -30,7 +31,7 @@ class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMix
         page size is a server error, a huge one loads every row into one page,
         and an unknown format is not ours to produce. All are bad input: 400."""
         per_page = query.get("per_page", "")
-        if per_page and not (per_page.isascii() and per_page.isdigit() and 1 <= int(per_page) <= self.max_per_page):
+        if per_page and parse_count(per_page, 1, self.max_per_page) is None:
             raise BadRequest("per_page out of range")
         export_format = query.get(self.export_trigger_param)
         if export_format is not None and not self.export_class.is_valid_format(export_format):

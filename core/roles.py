@@ -1,4 +1,9 @@
-"""Used by the data migrations that give the roles (groups) their permissions."""
+"""The roles: Django groups an administrator assigns in the admin, created
+with their permissions by each app's data migrations (which keep the names
+as they were when written)."""
+
+PROGRAM_MANAGERS = "Program managers"
+LEADERSHIP = "Leadership"
 
 
 def grant(apps, app_label: str, roles: dict[str, list[str]]) -> None:

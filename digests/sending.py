@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.mail_errors import describe, is_permanent
+from core.roles import LEADERSHIP
 from partners.follow_ups import follow_up_content, people_with_follow_ups
 from reporting.monthly import leadership_content
 
@@ -39,7 +40,7 @@ def queue_digests(kind: str, period: date) -> list[int]:
     if kind == DigestKind.FOLLOW_UP:
         users = users.filter(pk__in=people_with_follow_ups())
     else:
-        users = users.filter(groups__name="Leadership")
+        users = users.filter(groups__name=LEADERSHIP)
     for user_id in users.values_list("pk", flat=True):
         try:
             with transaction.atomic():

@@ -8,6 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.query_values import parse_id
+from core.roles import PROGRAM_MANAGERS
+
 from .choices import (
     Initiator,
     InteractionKind,
@@ -21,7 +24,6 @@ from .models import Interaction, Organization, SupportDelivery, SupportRequest, 
 from .widgets import LongSelect
 
 DATE_RANGE_WIDGET = filters.widgets.DateRangeWidget(attrs={"type": "date"})
-LARGEST_ID = 2**63 - 1
 
 
 class IdsChoiceField(forms.ModelMultipleChoiceField):
@@ -30,8 +32,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and int(text) <= LARGEST_ID):
+            if parse_id(pk) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
@@ -43,7 +44,7 @@ class IdsChoiceFilter(filters.ModelMultipleChoiceFilter):
 
 
 def staff_users(request=None):
-    return get_user_model().objects.filter(is_active=True, groups__name="Program managers").order_by("first_name")
+    return get_user_model().objects.filter(is_active=True, groups__name=PROGRAM_MANAGERS).order_by("first_name")
 
 
 def organizations(request=None):

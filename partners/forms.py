@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import PROGRAM_MANAGERS
+
 from .choices import RequestStatus
 from .filters import IdsChoiceField
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
@@ -15,7 +17,7 @@ def program_managers(keep_id: int | None = None):
     """Active program managers, plus the user already chosen (`keep_id`): a lead
     who has since left the role stays selectable, instead of being cleared
     without a word the next time someone saves the row."""
-    wanted = Q(is_active=True, groups__name="Program managers")
+    wanted = Q(is_active=True, groups__name=PROGRAM_MANAGERS)
     if keep_id:
         wanted |= Q(pk=keep_id)
     return get_user_model().objects.filter(wanted).distinct().order_by("first_name", "username")

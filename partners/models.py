@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from core.encrypted_fields import EncryptedTextField
 
 from .choices import (
+    NO_CLOCK_STAGES,
     Channel,
     Initiator,
     InteractionKind,
@@ -93,6 +94,13 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:organization_detail", args=[self.pk])
+
+    @property
+    def has_keep_in_touch_clock(self) -> bool:
+        """Whether we owe the partner contact on a cadence: not before we are
+        in a relationship (reaching out is at their pace), nor once it is
+        paused or ended. The querysets' past_cadence obeys the same stages."""
+        return self.stage not in NO_CLOCK_STAGES
 
 
 class Contact(models.Model):

@@ -1,9 +1,6 @@
-"""Derived figures, computed in the database.
-
-Each figure is a correlated subquery rather than a JOIN + GROUP BY, so that
-several sums over different child tables never multiply each other, and a
-list costs the same number of queries for 5 rows as for 5,000.
-"""
+"""Derived figures, computed in the database, each a correlated subquery
+(core.subqueries) so that a list costs the same queries for 5 rows as for
+5,000."""
 
 from datetime import date
 from decimal import Decimal
@@ -27,6 +24,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from core.db_functions import DaysBetween
+from core.subqueries import aggregate_of
 
 from .choices import NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
 
@@ -43,10 +41,9 @@ def _children(queryset: models.QuerySet, relation: str):
 
 
 def _child_aggregate(queryset, relation: str, aggregate, output_field, **filters) -> Subquery:
-    """One aggregate over each outer row's `relation` rows."""
+    """One aggregate over each outer row's `relation` rows (core.subqueries)."""
     children, fk = _children(queryset, relation)
-    rows = children.filter(**{fk: OuterRef("pk")}, **filters).order_by().values(fk)
-    return Subquery(rows.annotate(value=aggregate).values("value")[:1], output_field=output_field)
+    return aggregate_of(children.filter(**filters), fk, aggregate, output_field)
 
 
 def _latest(queryset, relation: str, field: str, output_field) -> Subquery:

@@ -14,11 +14,8 @@ cannot be traced to a kind of partner."""
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-
-from surveys.choices import Audience, ResponseChannel, RoundStatus
-from surveys.models import Invitation, Release, Response, Round, YouSaidWeDid
+from surveys.choices import Audience, RoundStatus
+from surveys.models import Release, Round, YouSaidWeDid
 from surveys.services import results
 from surveys.services.tallies import Tally, load_tally
 
@@ -32,32 +29,21 @@ def _rounds(scope: Scope):
     )
 
 
-def _count(model, **filters):
-    """A count of `model` rows of each round, as a correlated subquery served
-    by the round's indexes (see RoundQuerySet.with_counts for why not a JOIN)."""
-    rows = model.objects.filter(round=OuterRef("pk"), **filters).order_by().values("round")
-    return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n")[:1]), 0)
-
-
 def rounds_in_period(scope: Scope) -> list[dict]:
     """Each round opened in the period, oldest first, with its survey's
     audience, invitations, answers by private link and by shared link, and
     the response rate (answers by private link / invitations). One query."""
-    rounds = _rounds(scope).annotate(
-        invited=_count(Invitation),
-        answered=_count(Response, channel=ResponseChannel.INVITED),
-        shared_responses=_count(Response, channel=ResponseChannel.SHARED),
-    )
+    rounds = _rounds(scope).with_participation().select_related("survey").order_by("opened_at", "pk")
     return [
         {
             "round": survey_round,
             "audience": survey_round.survey.audience,
             "invited": survey_round.invited,
-            "answered": survey_round.answered,
-            "rate": survey_round.answered / survey_round.invited if survey_round.invited else None,
+            "answered": survey_round.invited_responses,
+            "rate": survey_round.invited_responses / survey_round.invited if survey_round.invited else None,
             "shared": survey_round.shared_responses,
         }
-        for survey_round in rounds.select_related("survey").order_by("opened_at", "pk")
+        for survey_round in rounds
     ]
 
 

@@ -9,6 +9,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.query_values import parse_count
+
 from .models import Recipient, Survey
 
 PER_PAGE = 25
@@ -29,9 +31,7 @@ def configure(request: HttpRequest, table: tables.Table) -> tables.Table:
     small positive number is bad input (400), not a server error or a page
     holding every row."""
     per_page = request.GET.get(table.prefixed_per_page_field)
-    if per_page not in (None, "") and not (
-        per_page.isascii() and per_page.isdigit() and 1 <= int(per_page) <= MAX_PER_PAGE
-    ):
+    if per_page not in (None, "") and parse_count(per_page, 1, MAX_PER_PAGE) is None:
         raise BadRequest("per_page out of range")
     return tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
 

@@ -8,8 +8,7 @@ from tests.factories import UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-PROGRAM_MANAGERS = "Program managers"
-LEADERSHIP = "Leadership"
+from core.roles import LEADERSHIP, PROGRAM_MANAGERS  # noqa: E402
 
 
 @pytest.fixture

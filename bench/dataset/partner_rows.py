@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from core.roles import LEADERSHIP, PROGRAM_MANAGERS
 from partners.choices import (
     Channel,
     Initiator,
@@ -50,7 +51,7 @@ def create_users(rng: random.Random, managers: int, leaders: int) -> tuple[list,
             user.set_unusable_password()
             people.append((role, user))
     User.objects.bulk_create([user for _, user in people])
-    groups = {"manager": Group.objects.get(name="Program managers"), "leader": Group.objects.get(name="Leadership")}
+    groups = {"manager": Group.objects.get(name=PROGRAM_MANAGERS), "leader": Group.objects.get(name=LEADERSHIP)}
     Membership = User.groups.through
     Membership.objects.bulk_create([Membership(user_id=user.pk, group_id=groups[role].pk) for role, user in people])
     return [u for r, u in people if r == "manager"], [u for r, u in people if r == "leader"]

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from core.list_views import FilteredTableView
+from core.query_values import parse_id
 
 from ..filters import InteractionFilter
 from ..forms import InteractionForm
@@ -81,9 +82,9 @@ def start_interaction(request):
     """The quick "log an interaction" entry from the navigation bar: pick the
     partner first (works without JavaScript), then the full form."""
     chosen = request.GET.get("organization", "")
-    # isascii(): "²".isdigit() is true too, and would not parse as an id.
-    if chosen.isascii() and chosen.isdigit() and Organization.objects.filter(pk=chosen).exists():
-        return redirect(reverse("partners:interaction_create", args=[chosen]))
+    organization_id = parse_id(chosen)
+    if organization_id is not None and Organization.objects.filter(pk=organization_id).exists():
+        return redirect(reverse("partners:interaction_create", args=[organization_id]))
     error = _("Choose a partner from the list.") if chosen else ""
     organizations = Organization.objects.only("id", "name")
     return render(

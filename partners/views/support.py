@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from core.list_views import FilteredTableView
+from core.query_values import parse_id
 
 from ..filters import SupportDeliveryFilter, SupportRequestFilter
 from ..forms import SupportDeliveryForm, SupportRequestForm
@@ -103,8 +104,8 @@ class SupportDeliveryCreate(DeliveryFormMixin, CreateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        request_id = self.request.GET.get("request", "")
-        if request_id.isascii() and request_id.isdigit():
+        request_id = parse_id(self.request.GET.get("request", ""))
+        if request_id is not None:
             initial["request"] = request_id
         initial["delivered_by"] = self.request.user.pk
         return initial

@@ -2,15 +2,17 @@ from datetime import datetime, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.subqueries import count_of
 from partners.choices import Language
 
 from ..choices import Recurrence, ResponseChannel, RoundStatus, SendState
+from .responses import Response
 
 
 class Schedule(models.Model):
@@ -60,32 +62,38 @@ class RoundQuerySet(models.QuerySet):
         """Rounds closed (or missed) long enough ago that no answer can still arrive."""
         return self.filter(status__in=[RoundStatus.CLOSED, RoundStatus.MISSED], closed_at__lte=now - SETTLE)
 
+    def with_participation(self) -> "RoundQuerySet":
+        """How many were invited and how many answered, by private link and
+        by shared link: participation counts (how many took part, never what
+        they said), shown as they are on every page (docs/privacy.md).
+        Responses, not invitations marked answered: those are marked later,
+        in batches (services/spent_links.py)."""
+        return self.annotate(
+            invited=count_of(Invitation.objects.all(), "round"),
+            invited_responses=count_of(Response.objects.filter(channel=ResponseChannel.INVITED), "round"),
+            shared_responses=count_of(Response.objects.filter(channel=ResponseChannel.SHARED), "round"),
+        )
+
     def with_counts(self) -> "RoundQuerySet":
-        """Invitation counts by state, and responses by channel, in the same query.
-        These are participation counts (how many took part, never what they
-        said), shown as they are on every page (docs/privacy.md).
+        """Participation, and invitations by sending state, in the same query.
 
         Each count is its own correlated subquery (served by the round's
         indexes) rather than a JOIN + GROUP BY: grouped, PostgreSQL ran the
         response subqueries once per invitation row, which took 46 s for a
         survey with 20 rounds of 3,400 invitations (docs/performance.md)."""
-        from .responses import Response
 
-        def count(model, **filters):
-            rows = model.objects.filter(round=models.OuterRef("pk"), **filters).order_by().values("round")
-            return models.functions.Coalesce(models.Subquery(rows.annotate(n=Count("*")).values("n")[:1]), 0)
+        def state(*states):
+            return count_of(Invitation.objects.filter(state__in=states), "round")
 
         return self.annotate(
-            sent=count(Invitation, state=SendState.SENT),
-            failed=count(Invitation, state=SendState.FAILED),
-            unknown=count(Invitation, state=SendState.UNKNOWN),
-            pending=count(Invitation, state__in=[SendState.PENDING, SendState.SENDING]),
+            sent=state(SendState.SENT),
+            failed=state(SendState.FAILED),
+            unknown=state(SendState.UNKNOWN),
+            pending=state(SendState.PENDING, SendState.SENDING),
             # Every state is counted above: their sum saves a scan of the round.
             invited=F("sent") + F("failed") + F("unknown") + F("pending"),
-            # Responses, not invitations marked answered: those are marked
-            # later, in batches (services/spent_links.py).
-            invited_responses=count(Response, channel=ResponseChannel.INVITED),
-            shared_responses=count(Response, channel=ResponseChannel.SHARED),
+            invited_responses=count_of(Response.objects.filter(channel=ResponseChannel.INVITED), "round"),
+            shared_responses=count_of(Response.objects.filter(channel=ResponseChannel.SHARED), "round"),
         )
 
 

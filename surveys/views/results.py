@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from audit.trail import record_export, record_results_view
 from core.exports import neutralise
+from core.query_values import parse_id
 
 from ..choices import Audience, Domain
 from ..forms.releases import PoolForm
@@ -27,11 +28,10 @@ def _chosen_units(request: HttpRequest, tally: Tally) -> tuple[results.Column | 
     chosen = request.GET.get("round", "")
     if not chosen:
         return None, None
-    # isascii(): "²".isdigit() is true but is no id (a 500 before this check).
-    if chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
-        column = results.column_of_round(tally, int(chosen))
-        if column is not None:
-            return column, column.units
+    round_id = parse_id(chosen)
+    column = results.column_of_round(tally, round_id) if round_id is not None else None
+    if column is not None:
+        return column, column.units
     return None, ()
 
 

@@ -15,6 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.query_values import parse_id
+
 from ..choices import ResponseChannel, RoundStatus, SendState, SurveyStatus
 from ..forms.rounds import LoopItemForm
 from ..models import Invitation, Response, Round, Survey
@@ -94,12 +96,10 @@ def round_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager's decision about invitations whose sending is unknown or failed."""
     survey_round = _round_with_counts(pk)
-    # isascii(): "²".isdigit() is true but int("²") fails; 19 digits or more
-    # overflow the id column, which SQLite answers with an error (both 500s).
     # Every value must be an invitation of this round: a decision about a
     # list with something wrong in it is refused whole, not half carried out.
     chosen = set(request.POST.getlist("invitation"))
-    wanted = {int(i) for i in chosen if i.isascii() and i.isdigit() and len(i) < 19}
+    wanted = {parse_id(i) for i in chosen} - {None}
     ids = list(Invitation.objects.filter(round=survey_round, pk__in=wanted).values_list("pk", flat=True))
     action = request.POST.get("action")
     if not ids or len(ids) != len(chosen) or action not in ("resend", "mark_sent"):

@@ -347,3 +347,23 @@ def test_a_short_timeline_has_no_link_to_more(manager_client, sample_rows):
     html = manager_client.get(sample_rows.organization.get_absolute_url()).content.decode()
 
     assert "See them all in the interaction list" not in html
+
+
+@pytest.mark.parametrize(
+    ("stage", "said"),
+    [
+        (Stage.IDENTIFIED, "No keep-in-touch clock"),
+        (Stage.PAUSED, "No keep-in-touch clock"),
+        (Stage.ENDED, "No keep-in-touch clock"),
+        (Stage.BUILDING_TRUST, "On track"),
+    ],
+)
+def test_the_partner_page_says_what_the_list_says_about_the_clock(manager_client, stage, said):
+    """One rule (Organization.has_keep_in_touch_clock, NO_CLOCK_STAGES): an
+    "Identified" partner once read "On track" here while the list said it
+    had no clock."""
+    organization = OrganizationFactory(stage=stage, keep_in_touch_days=30)
+    html = manager_client.get(organization.get_absolute_url()).content.decode()
+    assert said in html
+    listed = Organization.objects.with_contact_figures().get(pk=organization.pk)
+    assert listed.past_cadence is False and organization.has_keep_in_touch_clock is (said == "On track")

@@ -234,7 +234,7 @@ def test_delivery_form_offers_the_request_from_the_link(manager_client, sample_r
         url("delivery_create", sample_rows.organization.pk, f"?request={sample_rows.request.pk}")
     )
 
-    assert response.context["form"]["request"].value() == str(sample_rows.request.pk)
+    assert response.context["form"]["request"].value() == sample_rows.request.pk
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from core.roles import LEADERSHIP, PROGRAM_MANAGERS
 from partners.choices import (
     Channel,
     Initiator,
@@ -41,9 +42,9 @@ HISTORY_DAYS = 180
 
 # username, password, group (None for the administrator), first name, last name
 DEMO_USERS = [
-    ("manager", "demo-manager-pass", "Program managers", "Dana", "Okoro"),
-    ("manager2", "demo-manager-pass", "Program managers", "Luis", "Ferrante"),
-    ("leader", "demo-leader-pass", "Leadership", "Morgan", "Hale"),
+    ("manager", "demo-manager-pass", PROGRAM_MANAGERS, "Dana", "Okoro"),
+    ("manager2", "demo-manager-pass", PROGRAM_MANAGERS, "Luis", "Ferrante"),
+    ("leader", "demo-leader-pass", LEADERSHIP, "Morgan", "Hale"),
     ("admin", "demo-admin-pass", None, "Sam", "Ito"),
 ]
 
