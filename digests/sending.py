@@ -3,13 +3,13 @@ follow-ups, partners past their keep-in-touch cadence; nothing when there is
 nothing to say; partners.follow_ups) and a monthly one to leadership with
 the headline figures (reporting.monthly).
 
-Sending follows the survey invitations' rule: a Digest row per person and
-period, claimed with a conditional UPDATE, marked sent after the mail server
-took it; a worker that dies mid-send leaves `sending`, which the sweeper
-turns into `unknown`. Nothing is sent twice."""
+A Digest row per person and period (the unique constraint makes a doubled
+beat tick harmless) goes out through core.outbox, the path survey
+invitations take: claimed before it leaves, marked sent after the mail
+server took it; a worker that dies mid-send leaves `sending`, which the
+sweeper turns into `unknown`. Nothing is sent twice."""
 
-import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,18 +19,17 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.mail_errors import describe, is_permanent
+from core.outbox import Letter
 from core.roles import LEADERSHIP
 from partners.follow_ups import follow_up_content, people_with_follow_ups
 from reporting.monthly import leadership_content
 
 from .models import Digest, DigestKind, DigestState
 
-log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
 # Digests go out from this local hour on; the hourly tick sends each once.
 SEND_FROM_HOUR = 7
+# Digests claimed and sent together by one task.
+GROUP_SIZE = 20
 
 
 def queue_digests(kind: str, period: date) -> list[int]:
@@ -50,47 +49,74 @@ def queue_digests(kind: str, period: date) -> list[int]:
     return list(Digest.objects.filter(kind=kind, period=period, state=DigestState.PENDING).values_list("pk", flat=True))
 
 
-def send_digest(digest_id: int) -> str:
-    claimed = Digest.objects.filter(pk=digest_id, state=DigestState.PENDING).update(
-        state=DigestState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
-    )
-    if not claimed:
-        return "nothing to do"
-    digest = Digest.objects.select_related("user").get(pk=digest_id)
+class Digests:
+    """Digest rows, as core.outbox sends them."""
+
+    name = "digests"
+
+    def claim(self, ids: list[int]) -> list[Letter]:
+        """Claims the pending digests among `ids`, in one transaction
+        committed before anything is sent; rows another worker holds are
+        skipped. A follow-up digest with nothing to say is marked skipped."""
+        with transaction.atomic():
+            rows = list(
+                Digest.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("user")
+                .filter(pk__in=ids, state=DigestState.PENDING)
+                .order_by("pk")
+            )
+            Digest.objects.filter(pk__in=[row.pk for row in rows]).update(
+                state=DigestState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+            )
+        letters = []
+        for digest in rows:
+            context = _content(digest)
+            if context is None:
+                self._finish([digest.pk], DigestState.SKIPPED)
+            else:
+                letters.append(Letter(digest.pk, _email(digest, context), digest.attempts + 1))
+        return letters
+
+    def _finish(self, ids: list[int], state: str, **fields) -> None:
+        Digest.objects.filter(pk__in=ids, state=DigestState.SENDING).update(state=state, **fields)
+
+    def mark_sent(self, ids: list[int]) -> None:
+        self._finish(ids, DigestState.SENT, sent_at=timezone.now(), last_error="")
+
+    def mark_waiting(self, pk: int, reason: str) -> None:
+        self._finish([pk], DigestState.PENDING, last_error=reason)
+
+    def mark_failed(self, pk: int, reason: str) -> None:
+        self._finish([pk], DigestState.FAILED, last_error=reason)
+
+    def give_back(self, ids: list[int]) -> None:
+        self._finish(ids, DigestState.PENDING, attempts=F("attempts") - 1)
+
+
+DIGESTS = Digests()
+
+
+def _content(digest: Digest) -> dict | None:
+    """What the digest says, or None when a follow-up digest has nothing to say."""
     if digest.kind == DigestKind.FOLLOW_UP:
         context = follow_up_content(digest.user, digest.period)
         if not context["follow_ups"] and not context["past_cadence"]:
-            _finish(digest_id, DigestState.SKIPPED)
-            return "nothing to say"
+            return None
     else:
         context = leadership_content(digest.period)
-    context.update(user=digest.user, site_url=settings.SITE_URL)
-    try:
-        _email(digest.kind, digest.user.email, context)
-    except Exception as error:
-        if not is_permanent(error) and digest.attempts < MAX_ATTEMPTS:
-            _finish(digest_id, DigestState.PENDING, last_error=describe(error))
-            raise
-        _finish(digest_id, DigestState.FAILED, last_error=describe(error))
-        return "failed"
-    _finish(digest_id, DigestState.SENT, sent_at=timezone.now(), last_error="")
-    return "sent"
+    return context | {"user": digest.user, "site_url": settings.SITE_URL}
 
 
-def _finish(digest_id: int, state: str, **fields) -> None:
-    Digest.objects.filter(pk=digest_id, state=DigestState.SENDING).update(state=state, **fields)
-
-
-def _email(kind: str, address: str, context: dict) -> None:
+def _email(digest: Digest, context: dict) -> EmailMultiAlternatives:
+    kind = digest.kind
     subject = render_to_string(f"digests/email/{kind}_digest_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject, render_to_string(f"digests/email/{kind}_digest.txt", context), settings.DEFAULT_FROM_EMAIL, [address]
-    )
+    text = render_to_string(f"digests/email/{kind}_digest.txt", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [digest.user.email])
     message.attach_alternative(render_to_string(f"digests/email/{kind}_digest.html", context), "text/html")
-    message.send()
+    return message
 
 
-def sweep_digests(now=None) -> int:
+def sweep_digests(now: datetime | None = None) -> int:
     now = now or timezone.now()
     expired = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
     return Digest.objects.filter(state=DigestState.SENDING, claimed_at__lt=expired).update(

@@ -3,37 +3,42 @@
 from celery import shared_task
 from django.utils import timezone
 
-from . import sending as digests
+from core import outbox
+
+from . import sending
 from .models import DigestKind
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
-def send_digest(digest_id: int) -> str:
-    return digests.send_digest(digest_id)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_digests(digest_ids: list[int]) -> dict:
+    outcome = outbox.deliver(sending.DIGESTS, digest_ids)
+    outbox.follow_up(send_digests, outcome, sending.GROUP_SIZE)
+    return outcome.summary()
+
+
+def _queue(kind: str, period) -> int:
+    ids = sending.queue_digests(kind, period)
+    for group in outbox.in_groups(ids, sending.GROUP_SIZE):
+        send_digests.delay(group)
+    return len(ids)
 
 
 @shared_task
 def queue_follow_up_digests() -> int:
-    if timezone.localtime().hour < digests.SEND_FROM_HOUR:
+    if timezone.localtime().hour < sending.SEND_FROM_HOUR:
         return 0
-    ids = digests.queue_digests(DigestKind.FOLLOW_UP, timezone.localdate())
-    for digest_id in ids:
-        send_digest.delay(digest_id)
-    return len(ids)
+    return _queue(DigestKind.FOLLOW_UP, timezone.localdate())
 
 
 @shared_task
 def queue_leadership_digests() -> int:
-    """Runs daily; the month's digest is created once, on the first day the
+    """Runs hourly; the month's digest is created once, on the first day the
     beat runs in that month, so a missed first of the month skips nothing."""
-    if timezone.localtime().hour < digests.SEND_FROM_HOUR:
+    if timezone.localtime().hour < sending.SEND_FROM_HOUR:
         return 0
-    ids = digests.queue_digests(DigestKind.LEADERSHIP, timezone.localdate().replace(day=1))
-    for digest_id in ids:
-        send_digest.delay(digest_id)
-    return len(ids)
+    return _queue(DigestKind.LEADERSHIP, timezone.localdate().replace(day=1))
 
 
 @shared_task
 def sweep_digests() -> int:
-    return digests.sweep_digests()
+    return sending.sweep_digests()

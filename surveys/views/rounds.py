@@ -22,7 +22,7 @@ from ..forms.rounds import LoopItemForm
 from ..models import Invitation, Response, Round, Survey
 from ..services import outcomes, sending
 from ..services.rounds import open_round
-from ..tasks import dispatch_round, send_invitation
+from ..tasks import dispatch_round, queue_in_groups, send_invitations
 from ..tokens import shared_token
 
 
@@ -106,12 +106,11 @@ def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose at least one invitation and what to do with it."))
         return _round_page(request, survey_round, status=400)
     if action == "resend":
-        count = sending.resend(ids)
-        for invitation_id in ids:
-            send_invitation.delay_on_commit(invitation_id)
-        messages.success(request, _("%(count)s invitations will be sent again.") % {"count": count})
+        again = sending.resend(ids)
+        transaction.on_commit(lambda: queue_in_groups(send_invitations, again))
+        messages.success(request, _("%(count)s invitations will be sent again.") % {"count": len(again)})
     else:
-        count = sending.mark_sent(ids)
+        count = sending.mark_arrived(ids)
         messages.success(request, _("%(count)s invitations marked as sent.") % {"count": count})
     return redirect(survey_round.get_absolute_url())
 

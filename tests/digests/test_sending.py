@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from core import outbox
 from digests import sending as digests
 from digests import tasks
 from digests.models import Digest, DigestKind, DigestState
@@ -37,8 +38,17 @@ def _overdue_follow_up(lead):
     )
 
 
+def send_digest(digest_id: int) -> str:
+    """One digest through the outbox, as the task sends it: what happened to it."""
+    outcome = outbox.deliver(digests.DIGESTS, [digest_id])
+    done = next((name for name in ("sent", "failed", "retry") if digest_id in getattr(outcome, name)), None)
+    if done is None and Digest.objects.filter(pk=digest_id, state=DigestState.SKIPPED).exists():
+        return "nothing to say"
+    return done or "nothing to do"
+
+
 def _send_all(kind, period):
-    return [digests.send_digest(pk) for pk in digests.queue_digests(kind, period)]
+    return [send_digest(pk) for pk in digests.queue_digests(kind, period)]
 
 
 def test_a_lead_with_an_overdue_follow_up_gets_one_digest(lead):
@@ -64,8 +74,8 @@ def test_running_the_day_twice_sends_nothing_more(lead):
 def test_sending_one_digest_twice_sends_one_email(lead):
     _overdue_follow_up(lead)
     [digest_id] = digests.queue_digests(DigestKind.FOLLOW_UP, TODAY)
-    assert digests.send_digest(digest_id) == "sent"
-    assert digests.send_digest(digest_id) == "nothing to do"
+    assert send_digest(digest_id) == "sent"
+    assert send_digest(digest_id) == "nothing to do"
     assert len(mail.outbox) == 1
 
 
@@ -94,15 +104,12 @@ def test_users_without_email_are_not_queued(lead):
 def test_a_transient_error_returns_the_digest_for_a_retry(lead):
     _overdue_follow_up(lead)
     [digest_id] = digests.queue_digests(DigestKind.FOLLOW_UP, TODAY)
-    with (
-        mock.patch("digests.sending.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected()),
-        pytest.raises(smtplib.SMTPServerDisconnected),
-    ):
-        digests.send_digest(digest_id)
+    with mock.patch("digests.sending.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected()):
+        assert send_digest(digest_id) == "retry"
     digest = Digest.objects.get()
     assert digest.state == DigestState.PENDING
     assert "dana@example.org" not in digest.last_error
-    assert digests.send_digest(digest_id) == "sent"
+    assert send_digest(digest_id) == "sent"
 
 
 def test_a_permanent_error_fails_the_digest(lead):
@@ -110,7 +117,7 @@ def test_a_permanent_error_fails_the_digest(lead):
     [digest_id] = digests.queue_digests(DigestKind.FOLLOW_UP, TODAY)
     refused = smtplib.SMTPRecipientsRefused({"dana@example.org": (550, b"no such user")})
     with mock.patch("digests.sending.EmailMultiAlternatives.send", side_effect=refused):
-        assert digests.send_digest(digest_id) == "failed"
+        assert send_digest(digest_id) == "failed"
     assert Digest.objects.get().state == DigestState.FAILED
 
 
@@ -122,7 +129,7 @@ def test_a_digest_left_sending_by_a_dead_worker_becomes_unknown(lead, settings):
     )
     assert digests.sweep_digests() == 1
     assert Digest.objects.get().state == DigestState.UNKNOWN
-    assert digests.send_digest(digest_id) == "nothing to do"
+    assert send_digest(digest_id) == "nothing to do"  # sending state: a second email would be worse than none
 
 
 def test_leadership_gets_the_monthly_figures_once():

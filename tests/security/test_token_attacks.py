@@ -10,6 +10,7 @@
   of the web process or the worker. Tokens are taken from the mails a real
   worker sent to a local SMTP server, as a recipient would get them."""
 
+import datetime
 import logging
 import os
 import secrets
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from surveys import tasks
 from surveys.choices import SendState
@@ -184,14 +186,15 @@ def test_a_raw_token_is_nowhere_in_the_database_redis_or_the_logs(client, caplog
     # per broker URL, and a second context would find it closed.
     with KeepingSmtpSink(delay=0.5) as sink, log_output() as output, web_process_publishes_to(queue):
         worker = Worker(sink.port, queue, concurrency=1, extra_env={"LOG_LEVEL": "DEBUG"})
-        snapshots = [_queue_and_snapshot(lambda: rounds.open_round(survey))]
+        snapshots = [_queue_and_snapshot(lambda: tasks.dispatch_round.delay(rounds.open_round(survey).pk))]
         survey_round = survey.rounds.get()
         sent = lambda: Invitation.objects.filter(round=survey_round, state=SendState.SENT).count() == 3  # noqa: E731
         _run_worker_until(worker, sent, snapshots)
 
         def queue_reminders():
-            for invitation_id in survey_round.invitations.values_list("pk", flat=True):
-                tasks.send_reminder.delay(invitation_id, 1)
+            # Sent a week ago, as far as the reminders know: due now.
+            survey_round.invitations.update(sent_at=timezone.now() - datetime.timedelta(days=8))
+            tasks.send_reminders.delay(list(survey_round.invitations.values_list("pk", flat=True)))
 
         snapshots.append(_queue_and_snapshot(queue_reminders))
         reminded = lambda: survey_round.invitations.filter(reminders_sent=1).count() == 3  # noqa: E731
@@ -219,7 +222,7 @@ def test_a_raw_token_is_nowhere_in_the_database_redis_or_the_logs(client, caplog
     assert len(raw_tokens) == 6  # three invitations and three reminders, each with its own link
     # The searches can find things: the hashes are in the dump, the tasks in Redis, the 404 in the log.
     assert hits(dump, [hash_token(token) for token in raw_tokens]) == 6
-    assert b"surveys.tasks.send_reminder" in redis_bytes
+    assert b"surveys.tasks.send_reminders" in redis_bytes
     assert all(snapshot.task_bodies for snapshot in snapshots[:-1])
     assert b"Public survey page answered 404" in logs
     leaked = [line for line in logs.decode().splitlines() if any(t in line for t in raw_tokens)]

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from surveys import emails
@@ -30,8 +31,9 @@ def invitation_in(survey, language="en", **round_kwargs):
     )
 
 
-def sent(invitation, kind="invitation"):
-    getattr(emails, f"send_{kind}")(invitation, TOKEN)
+def sent(invitation, kind="invitation", last=False):
+    context = emails.round_context(invitation.round, invitation.language)
+    emails.survey_email(kind, invitation, TOKEN, context, last=last).send()
     (message,) = mail.outbox
     return message, message.alternatives[0][0]
 
@@ -134,3 +136,31 @@ def test_sending_leaves_the_active_language_alone(survey):
     with translation.override("en"):
         sent(invitation_in(survey, language="es"))
         assert translation.get_language() == "en"
+
+
+def test_a_groups_filled_emails_equal_each_made_alone(survey):
+    """The group path renders each round's text once with a slot for the
+    token (emails.survey_emails); each email equals the one rendered for the
+    person alone with their own link, and carries only that link."""
+    rows = [invitation_in(survey, language) for language in ("en", "es", "en")]
+    for row in rows[1:]:
+        type(row).objects.filter(pk=row.pk).update(round=rows[0].round)
+        row.refresh_from_db()
+    tokens = [f"{'abc'[n]}" * 43 for n in range(3)]
+    grouped = emails.survey_emails(
+        "reminder", list(zip(rows, tokens, strict=True)), lambda row: emails.round_context(row.round, row.language)
+    )
+    for row, token, message in zip(rows, tokens, grouped, strict=True):
+        with translation.override(row.language):
+            values = emails.round_context(row.round, row.language) | emails._links(token, row.language)
+            alone = (
+                " ".join(
+                    render_to_string("surveys/email/reminder_subject.txt", values | {"last_reminder": False}).split()
+                ),
+                render_to_string("surveys/email/reminder.txt", values | {"last_reminder": False}),
+                render_to_string("surveys/email/reminder.html", values | {"last_reminder": False}),
+            )
+        assert (message.subject, message.body, message.alternatives[0][0]) == alone
+        assert message.to == [row.email]
+        assert all(other not in message.message().as_bytes().decode() for other in tokens if other != token)
+        assert token in message.message().as_bytes().decode()

@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from core import outbox
 from partners.models import Contact
 from surveys.choices import RoundStatus
 from surveys.models import Invitation, InvitationToken, Recipient, Round
@@ -87,7 +88,7 @@ def _without_csrf(page) -> tuple[int, str]:
 
 
 def test_the_link_in_the_email_opts_out_and_no_later_round_invites_them(invitation):
-    sending.send_invitation(invitation.pk)
+    outbox.deliver(sending.FIRST_EMAILS, [invitation.pk])
     url = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
     Client().post(url)
     assert Recipient.objects.get().opted_out is True

@@ -370,7 +370,8 @@ def test_the_emails_are_all_spanish(survey, kind):
             round=RoundFactory(survey=survey, opened_at=timezone.now()), recipient=RecipientFactory(language=language)
         )
         mail.outbox.clear()
-        getattr(emails, f"send_{kind}")(invitation, "T" * 43)
+        context = emails.round_context(invitation.round, invitation.language)
+        emails.survey_email(kind, invitation, "T" * 43, context).send()
         (message,) = mail.outbox
         return message.subject, visible_text(message.body, html=False), visible_text(message.alternatives[0][0])
 

@@ -1,6 +1,7 @@
 """Private links: 256 random bits, only the hash stored, a fresh link in each
 reminder, and every link of an invitation working until it is used."""
 
+import datetime
 import hashlib
 import re
 import secrets
@@ -9,7 +10,9 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from core import outbox
 from surveys import tokens
 from surveys.models import Invitation, InvitationToken, Round
 from surveys.services import sending
@@ -53,7 +56,7 @@ def sent_invitation(db):
     survey = SurveyFactory(status="active")
     QuestionFactory(survey=survey)
     invitation = InvitationFactory(round=RoundFactory(survey=survey, max_reminders=2))
-    assert sending.send_invitation(invitation.pk) == "sent"
+    assert outbox.deliver(sending.FIRST_EMAILS, [invitation.pk]).sent == [invitation.pk]
     return invitation
 
 
@@ -69,7 +72,8 @@ def test_only_the_hash_of_the_emailed_token_is_stored(sent_invitation):
 @pytest.mark.django_db
 def test_each_reminder_carries_a_new_token_and_old_links_still_work(sent_invitation, client):
     invitation = Invitation.objects.get(pk=sent_invitation.pk)
-    assert sending.send_reminder(invitation.pk, 1) == "sent"
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - datetime.timedelta(days=8))
+    assert outbox.deliver(sending.REMINDERS, [invitation.pk]).sent == [invitation.pk]
     first, reminder = mail.outbox
     (first_raw,) = raw_tokens(first)
     (reminder_raw,) = raw_tokens(reminder)
