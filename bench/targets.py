@@ -6,7 +6,9 @@ from pathlib import Path
 
 from .report import Section
 
-SUBMISSION_RATIO = 0.35
+# Issue 13 set the submission target at a quarter of the bare insert ("still
+# four times the best open-source peer we measured"); it was 0.35 before.
+SUBMISSION_RATIO = 0.25
 GET_CPU_MS = 5.0
 DISPATCH_RATIO = 0.5
 

@@ -107,10 +107,15 @@ def _survey_page(request, survey_round: Round, language: str, *, invitation=None
         elif switching:
             initial = initial_from_post(questions, request.POST)
             form = AnswerForm(questions, language, fields=parts.fields, initial=initial)
-        elif parts.kept:
-            return _blank_page(request, survey_round, language, parts)
         else:
-            form = AnswerForm(questions, language, fields=parts.fields)
+            form = None
+        # Every page that shows the questions: never for a link already used.
+        # (A valid submission needs no look: its marker refuses a second one.)
+        if invitation is not None and is_spent(invitation):
+            return link_not_working(request)
+        if form is None and parts.kept:
+            return _blank_page(request, survey_round, language, parts)
+        form = form or AnswerForm(questions, language, fields=parts.fields)
         status = 400 if form.is_bound and form.errors else 200
         context = _page_context(survey_round, language, form, parts, preview=preview)
         return render(request, "surveys/respond/survey.html", context, status=status)
@@ -209,7 +214,7 @@ def questions_html(form: AnswerForm) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _find_invitation(token)
-    if invitation is None or not invitation.round.is_open or is_spent(invitation):
+    if invitation is None or not invitation.round.is_open or invitation.responded:
         return link_not_working(request)
     language = pick_language(request, invitation.language)
     return _survey_page(request, invitation.round, language, invitation=invitation)
