@@ -3,13 +3,11 @@ from another site, English and Spanish. A GET never uses a link up (mail
 scanners open links); only a POST with a valid CSRF token records answers."""
 
 import logging
-import time
 from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,12 +17,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from ..choices import ResponseChannel
-from ..emails import loop_items
-from ..forms.answers import AnswerForm, answer_fields, initial_from_post
+from ..forms.answers import AnswerForm, initial_from_post
 from ..models import Invitation, InvitationToken, Response, Round
 from ..services.answering import LinkAlreadyUsed, build_answers, record_response
 from ..services.spent_links import is_spent
 from ..tokens import hash_token
+from .kept_page import PageParts, blank_page, page_parts
 from .public import other_language, pick_language
 
 log = logging.getLogger(__name__)
@@ -91,7 +89,7 @@ def link_not_working(request: HttpRequest) -> HttpResponse:
 
 def _survey_page(request, survey_round: Round, language: str, *, invitation=None, preview=False):
     """Shows the survey, or records the answers. Returns a response."""
-    parts = _page_parts(survey_round, language, fresh=preview)
+    parts = page_parts(survey_round, language, fresh=preview)
     questions = parts.questions
     with translation.override(language):
         switching = request.method == "POST" and "switch_language" in request.POST
@@ -114,14 +112,21 @@ def _survey_page(request, survey_round: Round, language: str, *, invitation=None
         if invitation is not None and is_spent(invitation):
             return link_not_working(request)
         if form is None and parts.kept:
-            return _blank_page(request, survey_round, language, parts)
+            render_blank = partial(_render_blank, request, survey_round, language, parts)
+            return blank_page(request, parts, render_blank)
         form = form or AnswerForm(questions, language, fields=parts.fields)
         status = 400 if form.is_bound and form.errors else 200
         context = _page_context(survey_round, language, form, parts, preview=preview)
         return render(request, "surveys/respond/survey.html", context, status=status)
 
 
-def _page_context(survey_round: Round, language: str, form: AnswerForm, parts: "_Parts", *, preview: bool) -> dict:
+def _render_blank(request: HttpRequest, survey_round: Round, language: str, parts: PageParts, csrf_token: str) -> str:
+    form = AnswerForm(parts.questions, language, fields=parts.fields)
+    context = _page_context(survey_round, language, form, parts, preview=False) | {"csrf_token": csrf_token}
+    return render_to_string("surveys/respond/survey.html", context, request)
+
+
+def _page_context(survey_round: Round, language: str, form: AnswerForm, parts: PageParts, *, preview: bool) -> dict:
     survey, questions = survey_round.survey, parts.questions
     code, name = other_language(language)
     return {
@@ -141,71 +146,9 @@ def _page_context(survey_round: Round, language: str, form: AnswerForm, parts: "
     }
 
 
-# Where the CSRF token goes in a kept blank page: the only part of it that
-# differs between respondents.
-CSRF_SLOT = "CSRFSLOT" * 4
-
-
-def _blank_page(request: HttpRequest, survey_round: Round, language: str, parts: "_Parts") -> HttpResponse:
-    """The page before anyone typed anything: the same for every respondent
-    of a round but for the CSRF token, so each process renders it once (with
-    a slot for the token) and afterwards only puts this request's token in."""
-    if parts.blank_page is None:
-        form = AnswerForm(parts.questions, language, fields=parts.fields)
-        context = _page_context(survey_round, language, form, parts, preview=False) | {"csrf_token": CSRF_SLOT}
-        parts.blank_page = render_to_string("surveys/respond/survey.html", context, request)
-    return HttpResponse(parts.blank_page.replace(CSRF_SLOT, get_token(request)))
-
-
-class _Parts:
-    """A survey's questions, their form fields and "you said, we did" items
-    in one language, and its blank page once rendered; `kept` when shared
-    between requests."""
-
-    __slots__ = ("expires", "questions", "fields", "loop", "blank_page", "kept")
-
-    def __init__(self, questions: list, language: str, loop: list, *, kept: bool):
-        self.expires = time.time() + _PAGE_PARTS_SECONDS
-        self.questions, self.loop, self.kept = questions, loop, kept
-        self.fields = answer_fields(questions, language)
-        self.blank_page: str | None = None
-
-
-# A live survey's questions, "you said, we did" items and blank page, per
-# round and language, kept by each web process for a minute: two of a page's
-# three queries and all of its rendering, and a submission's question query,
-# on every request otherwise. Questions change only while a survey is a draft
-# (never kept), and leaving draft saves the survey (a new updated_at, so a new
-# key); the minute bounds how long an item added to an earlier round, or a
-# question changed in the admin, takes to show.
-_PAGE_PARTS: dict[tuple, _Parts] = {}
-_PAGE_PARTS_SECONDS = 60
-_PAGE_PARTS_MAX = 256
-
-
-def _page_parts(survey_round: Round, language: str, *, fresh: bool = False) -> _Parts:
-    """The round's page parts in this language. Two queries when `fresh` (a
-    draft's preview) or not yet kept, else none."""
-    survey = survey_round.survey
-    key = (survey_round.pk, survey_round.opened_at, survey_round.closes_at, survey.pk, survey.updated_at, language)
-    keep = not fresh and not survey.is_editable and survey_round.pk is not None
-    kept = _PAGE_PARTS.get(key) if keep else None
-    if kept is not None and kept.expires > time.time():
-        return kept
-    # Ordered here rather than by Meta.ordering, which starts with the survey
-    # and so joins and sorts by the survey table for nothing.
-    questions = list(survey.questions.order_by("position", "id"))
-    parts = _Parts(questions, language, loop_items(survey, language, before=survey_round), kept=keep)
-    if keep:
-        if len(_PAGE_PARTS) >= _PAGE_PARTS_MAX:
-            _PAGE_PARTS.clear()
-        _PAGE_PARTS[key] = parts
-    return parts
-
-
 def questions_html(form: AnswerForm) -> str:
     """The form's questions as HTML. Rendered while the page renders; the
-    blank page of a live survey is kept whole (_blank_page), so this runs
+    blank page of a live survey is kept whole (kept_page.py), so this runs
     once per kept page, for previews, and for forms with answers."""
     return render_to_string("surveys/respond/_questions.html", {"form": form})
 
