@@ -22,7 +22,7 @@ for model in (TOTPDevice, StaticDevice):
 @admin.register(TwoFactorPolicy)
 class TwoFactorPolicyAdmin(admin.ModelAdmin):
     """One row, changed, never added twice or deleted. Saving is audited
-    (crm/audit_receivers.py)."""
+    (accounts/receivers.py)."""
 
     list_display = ["__str__", "changed_at"]
     fields = ["required", "changed_at"]

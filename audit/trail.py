@@ -85,7 +85,7 @@ def record_role_change(changed_user, change: str) -> AuditEvent:
 
 
 def record_two_factor(action: str, request: HttpRequest | None, user, detail: str = "") -> AuditEvent:
-    """Two-factor events (crm/two_factor/): whose account and, for recovery
+    """Two-factor events (accounts/): whose account and, for recovery
     codes, how many are left. Never a code, a secret or a password."""
     target = user.get_username() + (f": {detail}" if detail else "")
     return record(action, request, user=user, target=target)

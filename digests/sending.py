@@ -100,7 +100,7 @@ def _content(digest: Digest) -> dict | None:
     """What the digest says, or None when a follow-up digest has nothing to say."""
     if digest.kind == DigestKind.FOLLOW_UP:
         context = follow_up_content(digest.user, digest.period)
-        if not context["follow_ups"] and not context["past_cadence"]:
+        if not context["follow_ups"] and not context["overdue_partners"]:
             return None
     else:
         context = leadership_content(digest.period)

@@ -67,14 +67,14 @@ class OrganizationFilter(filters.FilterSet):
     last_contact = filters.ChoiceFilter(
         choices=LAST_CONTACT_WINDOWS, label=_("Last contact"), method="filter_last_contact", empty_label=_("Any time")
     )
-    past_cadence = filters.BooleanFilter(
+    is_overdue = filters.BooleanFilter(
         label=_("Past keep-in-touch"),
         widget=forms.Select(choices=[("", _("Either")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
     )
 
     class Meta:
         model = Organization
-        fields = ["q", "stage", "kind", "relationship_lead", "tags", "last_contact", "past_cadence"]
+        fields = ["q", "stage", "kind", "relationship_lead", "tags", "last_contact", "is_overdue"]
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -1,6 +1,8 @@
 """What a relationship lead needs to hear about today: their overdue
 follow-ups and their partners past the keep-in-touch cadence. The daily
-digest (digests/) sends it; the home page shows the same."""
+digest (digests/) sends it. The home page (views/home.py) picks the same
+rows through the same queryset methods (follow_ups_due, overdue), with the
+columns and order a page needs."""
 
 from datetime import date
 
@@ -16,13 +18,13 @@ def follow_up_content(user, today: date) -> dict:
         .only("id", "follow_up_on", "kind", "organization__name")
         .order_by("follow_up_on", "id")
     )
-    past_cadence = list(
+    overdue_partners = list(
         Organization.objects.filter(relationship_lead=user)
-        .past_cadence(today)
+        .overdue(today)
         .only("id", "name", "keep_in_touch_days")
         .order_by("name")
     )
-    return {"follow_ups": follow_ups, "past_cadence": past_cadence}
+    return {"follow_ups": follow_ups, "overdue_partners": overdue_partners}
 
 
 def people_with_follow_ups() -> set[int]:

@@ -99,7 +99,7 @@ class Organization(models.Model):
     def has_keep_in_touch_clock(self) -> bool:
         """Whether we owe the partner contact on a cadence: not before we are
         in a relationship (reaching out is at their pace), nor once it is
-        paused or ended. The querysets' past_cadence obeys the same stages."""
+        paused or ended. The querysets' is_overdue obeys the same stages."""
         return self.stage not in NO_CLOCK_STAGES
 
 
@@ -141,6 +141,7 @@ class Contact(models.Model):
 
     @property
     def can_receive_surveys(self) -> bool:
+        """The row's side of ContactQuerySet.can_receive_surveys."""
         return self.consent_to_surveys and not self.opted_out and bool(self.email)
 
 

@@ -81,7 +81,7 @@ def _today(today: date | None) -> date:
 
 class OrganizationQuerySet(models.QuerySet):
     def with_contact_figures(self, today: date | None = None) -> "OrganizationQuerySet":
-        """Adds last_contact, days_since_contact and past_cadence.
+        """Adds last_contact, days_since_contact and is_overdue (past its keep-in-touch cadence).
 
         A partner never contacted counts its keep-in-touch clock from the day it
         was added. Only relationships we are in have a clock: a partner we have
@@ -92,7 +92,7 @@ class OrganizationQuerySet(models.QuerySet):
             last_contact=_latest(self, "interactions", "happened_on", models.DateField()),
             days_since_contact=DaysBetween(F("last_contact"), today_value),
             clock_days=DaysBetween(Coalesce(F("last_contact"), TruncDate("created_at")), today_value),
-            past_cadence=Case(
+            is_overdue=Case(
                 When(stage__in=NO_CLOCK_STAGES, then=Value(False)),
                 When(clock_days__gt=F("keep_in_touch_days"), then=Value(True)),
                 default=Value(False),
@@ -116,11 +116,16 @@ class OrganizationQuerySet(models.QuerySet):
             hours_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("hours"), money), ZERO),
         )
 
-    def past_cadence(self, today: date | None = None) -> "OrganizationQuerySet":
-        return self.with_contact_figures(today).filter(past_cadence=True)
+    def overdue(self, today: date | None = None) -> "OrganizationQuerySet":
+        return self.with_contact_figures(today).filter(is_overdue=True)
 
 
 class ContactQuerySet(models.QuerySet):
+    def can_receive_surveys(self) -> "ContactQuerySet":
+        """Contacts who may be sent a survey: agreed, did not opt out, have an
+        email address (Contact.can_receive_surveys for one row)."""
+        return self.filter(consent_to_surveys=True, opted_out=False).exclude(email="")
+
     def without_details(self):
         """Names and preferences only. Email and phone are encrypted and no
         page but the contact's own form shows them, so pages that list

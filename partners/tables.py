@@ -13,14 +13,14 @@ class OrganizationTable(tables.Table):
     relationship_lead = tables.Column(verbose_name=_("Lead"))
     last_contact = tables.DateColumn(verbose_name=_("Last contact"), format="j M Y")
     days_since_contact = tables.Column(verbose_name=_("Days since contact"))
-    past_cadence = tables.BooleanColumn(verbose_name=_("Past keep-in-touch"), yesno=(_("Overdue"), ""))
+    is_overdue = tables.BooleanColumn(verbose_name=_("Past keep-in-touch"), yesno=(_("Overdue"), ""))
     outstanding_requests = tables.Column(verbose_name=_("Open requests"))
     tags = tables.ManyToManyColumn(verbose_name=_("Tags"), orderable=False)
 
     class Meta:
         model = Organization
         fields = ("name", "kind", "stage", "relationship_lead", "last_contact", "days_since_contact")
-        sequence = (*fields, "past_cadence", "outstanding_requests", "tags")
+        sequence = (*fields, "is_overdue", "outstanding_requests", "tags")
         order_by = "name"
         empty_text = _("No partners match these filters.")
 

@@ -64,8 +64,8 @@ def stages_now(data: "DashboardData") -> Figure:
     return Figure("stages-now", _("Relationships today"), table, [chart])
 
 
-def past_cadence(data: "DashboardData") -> Figure:
-    partners = data.past_cadence
+def overdue_figure(data: "DashboardData") -> Figure:
+    partners = data.overdue_partners
     columns = [
         Column(_("Partner"), "text"),
         Column(_("Stage"), "text"),
@@ -76,10 +76,10 @@ def past_cadence(data: "DashboardData") -> Figure:
     rows = [
         [p.name, p.get_stage_display(), p.last_contact, p.days_since_contact, p.keep_in_touch_days] for p in partners
     ]
-    table = Table("past-cadence", _("Partners past their keep-in-touch cadence today"), columns, rows)
+    table = Table("overdue-partners", _("Partners past their keep-in-touch cadence today"), columns, rows)
     table.links = [p.get_absolute_url() for p in partners]
     note = _("Partners in a relationship we have not been in touch with as often as we aimed to, as of today.")
-    return Figure("past-cadence", _("Past keep-in-touch cadence"), table, note=note)
+    return Figure("overdue-partners", _("Past keep-in-touch cadence"), table, note=note)
 
 
 def interactions_by_month(data: "DashboardData", title: str = "") -> Figure:
@@ -258,7 +258,7 @@ def key_figures(data: "DashboardData") -> list[KeyFigure]:
     stages = data.stages_now
     figures = [
         KeyFigure(_("Active partners"), stages["active"], hint=_("of %(n)s partners, today") % {"n": stages["total"]}),
-        KeyFigure(_("Past keep-in-touch cadence"), len(data.past_cadence), hint=_("partners, today")),
+        KeyFigure(_("Past keep-in-touch cadence"), len(data.overdue_partners), hint=_("partners, today")),
         KeyFigure(_("Open requests"), data.open_requests["total"], hint=_("still open today")),
         *support_key_figures(data),
     ]
@@ -284,7 +284,7 @@ def key_figures_table(data: "DashboardData") -> Figure:
 RELATIONSHIP_FIGURES = {
     "stages-by-month": stages_by_month,
     "stages-now": stages_now,
-    "past-cadence": past_cadence,
+    "overdue-partners": overdue_figure,
     "interactions-by-month": interactions_by_month,
 }
 SUPPORT_FIGURES = {

@@ -26,5 +26,5 @@ def leadership_content(month_start: date) -> dict:
             asked_on__gte=in_month["gte"], asked_on__lt=in_month["lt"]
         ).fulfilment_summary(),
         "delivered": delivered,
-        "past_cadence": Organization.objects.past_cadence(month_start).count(),
+        "overdue_count": Organization.objects.overdue(month_start).count(),
     }

@@ -68,13 +68,13 @@ def stages_by_month(scope: Scope) -> list[dict]:
     ]
 
 
-def partners_past_cadence(scope: Scope, today: datetime.date) -> list[Organization]:
+def overdue_partners(scope: Scope, today: datetime.date) -> list[Organization]:
     """Partners in a relationship whose keep-in-touch clock has run out today,
     longest silence first. One query."""
     return list(
         Organization.objects.filter(scope.organizations())
         .only("id", "name", "stage", "keep_in_touch_days", "created_at")
-        .past_cadence(today)
+        .overdue(today)
         .order_by(F("last_contact").asc(nulls_first=True), "name")
     )
 
@@ -251,7 +251,7 @@ class DashboardData:
     # in a class body sees the module's names, not the class attributes.
     stages_now = cached_property(lambda self: stages_now(self.scope))
     stages_by_month = cached_property(lambda self: stages_by_month(self.scope))
-    past_cadence = cached_property(lambda self: partners_past_cadence(self.scope, self.today))
+    overdue_partners = cached_property(lambda self: overdue_partners(self.scope, self.today))
     interactions_by_month = cached_property(lambda self: interactions_by_month(self.scope))
     request_counts = cached_property(lambda self: request_counts(self.scope))
     delivery_counts = cached_property(lambda self: delivery_counts(self.scope))

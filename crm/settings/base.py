@@ -271,8 +271,6 @@ SURVEY_SHARED_ANSWERS_PER_DAY = env.int("SURVEY_SHARED_ANSWERS_PER_DAY", default
 # someone before a unit is released to everyone who reads results.
 SURVEY_REVIEW_DAYS = env.int("SURVEY_REVIEW_DAYS", default=3)
 
-RATELIMIT_VIEW = "surveys.views.respond.rate_limited"
-
 if REDIS_URL:
     # Shared by all web workers, so rate limits hold across processes.
     # django-redis rather than Django's own backend: Django's builds a new

@@ -10,7 +10,7 @@ class ContactFormMixin(OrganizationChildFormMixin):
     model = Contact
     form_class = ContactForm
 
-    def get_success_url(self):
+    def get_success_url(self) -> str:
         return self.organization.get_absolute_url() + "#contacts"
 
 

@@ -22,8 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("organization")
             .defer("confidential_notes")  # not shown here; not worth decrypting
             .order_by("follow_up_on", "id"),
-            past_cadence=Organization.objects.filter(relationship_lead=user)
-            .past_cadence(today)
+            overdue_partners=Organization.objects.filter(relationship_lead=user)
+            .overdue(today)
             .order_by(F("last_contact").asc(nulls_first=True), "name"),
             open_requests=SupportRequest.objects.outstanding()
             .with_delivery_figures(today)

@@ -82,6 +82,7 @@ class SupportDeliveryList(FilteredTableView):
 class DeliveryFormMixin(OrganizationChildFormMixin):
     model = SupportDelivery
     form_class = SupportDeliveryForm
+    object: SupportDelivery | None
 
     def form_valid(self, form):
         # Saved once, by the service (which also moves the request's status);
@@ -91,9 +92,11 @@ class DeliveryFormMixin(OrganizationChildFormMixin):
         messages.success(self.request, self.get_success_message(form.cleaned_data))
         return HttpResponseRedirect(self.get_success_url())
 
-    def get_success_url(self):
-        if self.object.request_id:
-            return self.object.request.get_absolute_url()
+    def get_success_url(self) -> str:
+        delivery = self.object
+        assert delivery is not None, "only asked for once form_valid has saved the delivery"
+        if delivery.request is not None:
+            return delivery.request.get_absolute_url()
         return self.organization.get_absolute_url()
 
 

@@ -12,6 +12,13 @@ def email_digest(email: str) -> str:
     return blind_index(email.strip().lower(), "recipient-email")
 
 
+class RecipientQuerySet(models.QuerySet):
+    def can_receive_surveys(self) -> "RecipientQuerySet":
+        """People who may be sent a survey: agreed and did not opt out
+        (Recipient.can_receive_surveys for one row)."""
+        return self.filter(consent=True, opted_out=False)
+
+
 class Recipient(models.Model):
     """A participant, staff member or volunteer who may be sent surveys.
 
@@ -33,6 +40,8 @@ class Recipient(models.Model):
 
     history = HistoricalRecords(excluded_fields=["email_digest"])
 
+    objects = RecipientQuerySet.as_manager()
+
     class Meta:
         ordering = ["audience", "id"]
         constraints = [
@@ -46,3 +55,8 @@ class Recipient(models.Model):
     def save(self, *args, **kwargs):
         self.email_digest = email_digest(self.email)
         super().save(*args, **kwargs)
+
+    @property
+    def can_receive_surveys(self) -> bool:
+        """The row's side of RecipientQuerySet.can_receive_surveys."""
+        return self.consent and not self.opted_out

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from partners.choices import Stage
 from partners.models import Contact
 
 from ..choices import MONTHS_BETWEEN, Audience, RoundStatus, SurveyStatus
@@ -31,15 +32,12 @@ def add_months(moment: datetime, months: int, day: int | None = None) -> datetim
 
 
 def eligible_recipients(survey: Survey) -> QuerySet:
-    """Who may be invited: people who agreed and did not opt out. Partner
-    contacts also need an email address and a relationship that is not over."""
+    """Who may be invited: people who may receive surveys (the models'
+    can_receive_surveys); partner contacts also need a relationship that is
+    not over."""
     if survey.audience == Audience.PARTNERS:
-        return (
-            Contact.objects.filter(consent_to_surveys=True, opted_out=False)
-            .exclude(email="")
-            .exclude(organization__stage="ended")
-        )
-    return Recipient.objects.filter(audience=survey.audience, consent=True, opted_out=False)
+        return Contact.objects.can_receive_surveys().exclude(organization__stage=Stage.ENDED)
+    return Recipient.objects.can_receive_surveys().filter(audience=survey.audience)
 
 
 def open_round(

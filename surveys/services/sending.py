@@ -37,11 +37,9 @@ def open_rounds() -> Q:
 
 
 def deliverable(invitation: Invitation) -> bool:
-    """Whether the person may still be emailed: consent, and not opted out."""
-    person = invitation.recipient or invitation.contact
-    if invitation.recipient_id:
-        return person.consent and not person.opted_out
-    return person.consent_to_surveys and not person.opted_out and bool(person.email)
+    """Whether the person may still be emailed (they may have opted out since
+    the round opened)."""
+    return (invitation.recipient or invitation.contact).can_receive_surveys
 
 
 def reminder_due(invitation: Invitation, now: datetime) -> bool:

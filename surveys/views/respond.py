@@ -60,7 +60,7 @@ def public_view(view):
     return login_not_required(never_cache(limited_view))
 
 
-def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
+def rate_limited(request: HttpRequest) -> HttpResponse:
     language = pick_language(request, "en")
     with translation.override(language):
         return render(request, "surveys/respond/rate_limited.html", {"language": language}, status=429)

@@ -1,4 +1,4 @@
-"""The audit trail of sensitive actions (crm/audit.py): logins, failed
+"""The audit trail of sensitive actions (audit/trail.py): logins, failed
 logins, logouts, exports, survey result views and role changes, each with
 who and when, readable (and only readable) by administrators in the admin;
 and no secret ever written into it."""

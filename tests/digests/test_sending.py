@@ -135,12 +135,16 @@ def test_a_digest_left_sending_by_a_dead_worker_becomes_unknown(lead, settings):
 def test_leadership_gets_the_monthly_figures_once():
     UserFactory(username="lee", email="lee@example.org", groups=["Leadership"])
     SupportDeliveryFactory(request=None, category="supplies", delivered_on=datetime.date(2026, 10, 5), money=120)
+    quiet = OrganizationFactory(name="Quiet Partner", keep_in_touch_days=14)
+    InteractionFactory(organization=quiet, happened_on=datetime.date(2026, 8, 3))
+    OrganizationFactory(name="Just Seen", keep_in_touch_days=14)  # added today: its clock has just started
     assert _send_all(DigestKind.LEADERSHIP, datetime.date(2026, 11, 1)) == ["sent"]
     assert _send_all(DigestKind.LEADERSHIP, datetime.date(2026, 11, 1)) == []
     body = mail.outbox[0].body
     assert "October 2026" in mail.outbox[0].subject
     assert "120.00 in money" in body
     assert "1 nobody asked for" in body
+    assert "Partners past their keep-in-touch time now: 1" in body
     assert "/dashboard/" in body
 
 

@@ -85,7 +85,7 @@ def test_leadership_reads_filters_exports_prints_and_cannot_edit(open_page, live
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"^Download CSV\W+Partners past their keep-in-touch")).click()
     download = download_info.value
-    assert download.suggested_filename.startswith("past-cadence-")
+    assert download.suggested_filename.startswith("overdue-partners-")
     text = Path(download.path()).read_text(encoding="utf-8")
     rows = list(csv.reader(text.splitlines()))
     assert len(rows) > 2, rows

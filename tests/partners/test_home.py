@@ -84,7 +84,7 @@ def test_shows_my_partners_past_their_keep_in_touch_cadence(manager_client, prog
 
     response = manager_client.get(HOME)
 
-    assert list(response.context["past_cadence"]) == [overdue]
+    assert list(response.context["overdue_partners"]) == [overdue]
     assert "last contact 8 days ago" in response.content.decode()
 
 

@@ -57,7 +57,7 @@ class TestContactFigures:
 
         assert row.last_contact is None
         assert row.days_since_contact is None
-        assert row.past_cadence is False
+        assert row.is_overdue is False
 
     def test_exactly_at_cadence_is_not_past_it(self):
         organization = added_on("2023-06-01", keep_in_touch_days=30)
@@ -66,7 +66,7 @@ class TestContactFigures:
         row = figures(organization)
 
         assert row.days_since_contact == 30
-        assert row.past_cadence is False
+        assert row.is_overdue is False
 
     def test_one_day_over_cadence_is_past_it(self):
         organization = added_on("2023-06-01", keep_in_touch_days=30)
@@ -75,7 +75,7 @@ class TestContactFigures:
         row = figures(organization)
 
         assert row.days_since_contact == 31
-        assert row.past_cadence is True
+        assert row.is_overdue is True
 
     def test_each_partner_has_its_own_cadence(self):
         weekly = added_on("2023-06-01", keep_in_touch_days=7)
@@ -83,22 +83,22 @@ class TestContactFigures:
         quarterly = added_on("2023-06-01", keep_in_touch_days=90)
         InteractionFactory(organization=quarterly, happened_on=d("2024-01-01"))  # 60 days ago
 
-        assert figures(weekly).past_cadence is True
-        assert figures(quarterly).past_cadence is False
+        assert figures(weekly).is_overdue is True
+        assert figures(quarterly).is_overdue is False
 
     def test_never_contacted_counts_the_clock_from_when_it_was_added(self):
         at_cadence = added_on("2024-01-31", keep_in_touch_days=30)
         one_day_over = added_on("2024-01-30", keep_in_touch_days=30)
 
-        assert figures(at_cadence).past_cadence is False
-        assert figures(one_day_over).past_cadence is True
+        assert figures(at_cadence).is_overdue is False
+        assert figures(one_day_over).is_overdue is True
         assert figures(one_day_over).days_since_contact is None
 
     def test_an_old_partner_with_a_recent_contact_is_not_past_cadence(self):
         organization = added_on("2020-01-01", keep_in_touch_days=30)
         InteractionFactory(organization=organization, happened_on=d("2024-02-15"))
 
-        assert figures(organization).past_cadence is False
+        assert figures(organization).is_overdue is False
 
     @pytest.mark.parametrize("stage", NO_CLOCK_STAGES)
     def test_stages_without_a_clock_are_never_past_cadence(self, stage):
@@ -106,16 +106,16 @@ class TestContactFigures:
         InteractionFactory(organization=contacted, happened_on=d("2021-01-01"))
         never_contacted = added_on("2020-01-01", stage=stage, keep_in_touch_days=1)
 
-        assert figures(contacted).past_cadence is False
+        assert figures(contacted).is_overdue is False
         assert figures(contacted).days_since_contact == 1155
-        assert figures(never_contacted).past_cadence is False
+        assert figures(never_contacted).is_overdue is False
 
     @pytest.mark.parametrize("stage", CLOCK_STAGES)
     def test_relationships_we_are_in_have_a_clock(self, stage):
         organization = added_on("2020-01-01", stage=stage, keep_in_touch_days=30)
         InteractionFactory(organization=organization, happened_on=d("2024-01-01"))
 
-        assert figures(organization).past_cadence is True
+        assert figures(organization).is_overdue is True
 
     def test_today_defaults_to_the_local_date(self):
         organization = added_on("2023-06-01", keep_in_touch_days=30)
@@ -126,8 +126,8 @@ class TestContactFigures:
         with time_machine.travel(datetime.datetime(2024, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
             a_day_later = Organization.objects.with_contact_figures().get()
 
-        assert (on_the_day.days_since_contact, on_the_day.past_cadence) == (30, False)
-        assert (a_day_later.days_since_contact, a_day_later.past_cadence) == (31, True)
+        assert (on_the_day.days_since_contact, on_the_day.is_overdue) == (30, False)
+        assert (a_day_later.days_since_contact, a_day_later.is_overdue) == (31, True)
 
     @override_settings(TIME_ZONE="America/Los_Angeles")
     def test_the_day_a_partner_was_added_is_the_local_day(self):
@@ -137,7 +137,7 @@ class TestContactFigures:
             organization = OrganizationFactory(keep_in_touch_days=30)
         assert organization.created_at.astimezone(la).date() == d("2024-01-30")
 
-        assert figures(organization).past_cadence is True
+        assert figures(organization).is_overdue is True
 
 
 class TestPastCadence:
@@ -151,16 +151,16 @@ class TestPastCadence:
         InteractionFactory(organization=paused, happened_on=d("2023-07-01"))
         added_on("2024-02-25", name="new")
 
-        names = set(Organization.objects.past_cadence(today=TODAY).values_list("name", flat=True))
+        names = set(Organization.objects.overdue(today=TODAY).values_list("name", flat=True))
 
         assert names == {"overdue", "never contacted"}
-        assert not set(Organization.objects.past_cadence(today=d("2023-06-15")).values_list("name", flat=True))
+        assert not set(Organization.objects.overdue(today=d("2023-06-15")).values_list("name", flat=True))
 
     def test_can_be_narrowed_to_one_lead(self, program_manager, leader):
         mine = added_on("2023-06-01", name="mine", relationship_lead=program_manager)
         added_on("2023-06-01", name="someone else's", relationship_lead=leader)
 
-        rows = Organization.objects.filter(relationship_lead=program_manager).past_cadence(today=TODAY)
+        rows = Organization.objects.filter(relationship_lead=program_manager).overdue(today=TODAY)
 
         assert list(rows) == [mine]
 

@@ -366,4 +366,4 @@ def test_the_partner_page_says_what_the_list_says_about_the_clock(manager_client
     html = manager_client.get(organization.get_absolute_url()).content.decode()
     assert said in html
     listed = Organization.objects.with_contact_figures().get(pk=organization.pk)
-    assert listed.past_cadence is False and organization.has_keep_in_touch_clock is (said == "On track")
+    assert listed.is_overdue is False and organization.has_keep_in_touch_clock is (said == "On track")

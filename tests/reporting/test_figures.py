@@ -78,7 +78,7 @@ class TestRelationships:
     def test_partners_past_their_keep_in_touch_cadence(self, hand_data):
         # Alpha (collaborating, every 30 days) last heard from on 10 May: 36 days.
         # Beta is paused and Gamma only identified: no clock.
-        (alpha,) = data().past_cadence
+        (alpha,) = data().overdue_partners
         assert (alpha.name, alpha.days_since_contact) == ("Alpha", 36)
 
     def test_interactions_per_month_by_kind(self, hand_data):
@@ -193,7 +193,7 @@ class TestFilters:
         assert health.delivery_totals["unrequested_share"] == 1.0
         assert health.median_days == {"median": None, "measured": 0}
         assert health.open_requests["31_90"] == 1 and health.open_requests["total"] == 1
-        assert health.past_cadence == []
+        assert health.overdue_partners == []
 
     def test_the_kind_filter_leaves_survey_figures_alone(self, hand_data):
         assert data(kind="health").survey_totals == data().survey_totals

@@ -175,7 +175,7 @@ class TestExports:
         with on(d("2026-01-05")):  # never contacted since: past cadence
             OrganizationFactory(name='=HYPERLINK("http://evil.example")', stage="collaborating")
             OrganizationFactory(name="@SUM(A1:A9)", stage="collaborating")
-        names = [row[0] for row in csv_rows(leader_client.get(export_url("past-cadence")))[1:]]
+        names = [row[0] for row in csv_rows(leader_client.get(export_url("overdue-partners")))[1:]]
         assert sorted(names) == ['\'=HYPERLINK("http://evil.example")', "'@SUM(A1:A9)"]
 
     def test_question_text_is_neutralised_too(self, leader_client, today):
