@@ -251,6 +251,8 @@ def test_the_survey_pages_are_never_held_at_the_gate(sam, frozen_clock):
     client = browser()
     password_step(client, "sam")
 
-    for url in (reverse("surveys:respond", args=["x" * 43]), reverse("surveys:thanks")):
+    # The "link does not work" page and the thank-you page, as anyone gets them.
+    for url, status in ((reverse("surveys:respond", args=["x" * 43]), 404), (reverse("surveys:thanks"), 200)):
         response = client.get(url)
         assert not (response.status_code == 302 and response["Location"].startswith(VERIFY)), url
+        assert response.status_code == status, (url, response.status_code)

@@ -71,7 +71,10 @@ def test_the_first_code_turns_it_on_and_shows_ten_recovery_codes_once(client_, f
     (event,) = AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_ENABLED)
     assert event.target == "sam" and secret not in event.target
     # The codes are never shown again.
-    assert not any(code in client_.get(reverse("two_factor:overview")).content.decode() for code in shown)
+    overview = client_.get(reverse("two_factor:overview"))
+    assert overview.status_code == 200
+    assert "Recovery codes left" in overview.content.decode()
+    assert not any(code in overview.content.decode() for code in shown)
 
 
 def test_the_confirming_code_cannot_sign_in_again(client_, frozen_clock):

@@ -65,6 +65,7 @@ def test_fifty_rounds_and_the_answers_asked_for(generated):
     assert Response.objects.count() == generated["responses"]
     assert InvitationToken.objects.count() == Invitation.objects.count() == generated["invitations"]
     # An invited response uses up one invitation of its round, never more.
+    assert Response.objects.filter(channel="invited").exists()
     for survey_round in Round.objects.all():
         invited = survey_round.responses.filter(channel="invited").count()
         assert survey_round.invitations.filter(responded=True).count() == invited

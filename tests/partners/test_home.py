@@ -50,7 +50,10 @@ def test_log_button_shows_for_program_managers_only(manager_client, leader_clien
     start = reverse("partners:interaction_start")
 
     assert start in manager_client.get(HOME).content.decode()
-    assert start not in leader_client.get(HOME).content.decode()
+    leader_home = leader_client.get(HOME)
+    assert leader_home.status_code == 200
+    assert "Open requests, oldest first" in leader_home.content.decode()  # the page did render
+    assert start not in leader_home.content.decode()
 
 
 def test_shows_my_follow_ups_due_and_not_anyone_elses(manager_client, program_manager):
@@ -104,10 +107,18 @@ def test_shows_open_requests_oldest_first_and_at_most_fifteen(manager_client):
 
 
 def test_home_never_shows_confidential_notes(manager_client, leader_client, program_manager):
-    InteractionFactory(logged_by=program_manager, follow_up_on=days_ago(1), confidential_notes="Hidden detail")
+    interaction = InteractionFactory(
+        logged_by=program_manager, follow_up_on=days_ago(1), confidential_notes="Hidden detail"
+    )
 
-    assert "Hidden detail" not in manager_client.get(HOME).content.decode()
-    assert "Hidden detail" not in leader_client.get(HOME).content.decode()
+    manager_home, leader_home = manager_client.get(HOME), leader_client.get(HOME)
+
+    assert (manager_home.status_code, leader_home.status_code) == (200, 200)
+    assert list(manager_home.context["follow_ups"]) == [interaction]  # the noted interaction is listed
+    assert interaction.summary in manager_home.content.decode()
+    assert "Open requests, oldest first" in leader_home.content.decode()
+    assert "Hidden detail" not in manager_home.content.decode()
+    assert "Hidden detail" not in leader_home.content.decode()
 
 
 def test_home_costs_the_same_queries_for_5_or_50_rows(manager_client, program_manager, assert_constant_queries):

@@ -228,9 +228,16 @@ def test_leadership_never_sees_confidential_notes_on_the_partner_page(leader_cli
     assert "Confidential" not in html
 
 
-def test_leadership_sees_no_edit_buttons(leader_client, sample_rows):
-    html = leader_client.get(detail_url(sample_rows.organization)).content.decode()
+def test_leadership_sees_no_edit_buttons(leader_client, manager_client, sample_rows):
+    manager_html = manager_client.get(detail_url(sample_rows.organization)).content.decode()
+    assert edit_url(sample_rows.organization) in manager_html  # the control: the buttons exist
+    assert reverse("partners:interaction_create", args=[sample_rows.organization.pk]) in manager_html
 
+    response = leader_client.get(detail_url(sample_rows.organization))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sample partner" in html and sample_rows.interaction.summary in html
     assert edit_url(sample_rows.organization) not in html
     assert reverse("partners:interaction_create", args=[sample_rows.organization.pk]) not in html
 
@@ -238,9 +245,12 @@ def test_leadership_sees_no_edit_buttons(leader_client, sample_rows):
 # List page
 
 
-def test_add_button_only_for_program_managers(manager_client, leader_client):
+def test_add_button_only_for_program_managers(manager_client, leader_client, sample_rows):
     assert f'href="{CREATE}"' in manager_client.get(LIST).content.decode()
-    assert f'href="{CREATE}"' not in leader_client.get(LIST).content.decode()
+    leader_page = leader_client.get(LIST)
+    assert leader_page.status_code == 200
+    assert "Sample partner" in leader_page.content.decode()  # the list itself is shown
+    assert f'href="{CREATE}"' not in leader_page.content.decode()
 
 
 def test_list_filters_by_stage_and_kind(manager_client):
@@ -344,9 +354,14 @@ def test_the_timeline_shows_the_latest_interactions_and_links_to_all_of_them(man
 
 
 def test_a_short_timeline_has_no_link_to_more(manager_client, sample_rows):
-    html = manager_client.get(sample_rows.organization.get_absolute_url()).content.decode()
+    response = manager_client.get(sample_rows.organization.get_absolute_url())
 
+    assert response.status_code == 200
+    html = response.content.decode()
+    timeline = html[html.index('id="timeline"') :]
+    assert timeline.count('class="timeline-item"') == 1  # the sample's one interaction is shown
     assert "See them all in the interaction list" not in html
+    assert f"?organization={sample_rows.organization.pk}" not in timeline
 
 
 @pytest.mark.parametrize(

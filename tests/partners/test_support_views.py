@@ -197,15 +197,24 @@ def test_deliveries_move_the_request_status_and_add_up_on_the_request_page(manag
 
 
 def test_delivery_takes_the_request_category_when_left_empty(manager_client, sample_rows):
-    manager_client.post(url("delivery_create", sample_rows.organization.pk), delivery_data(sample_rows.request))
+    support_request = SupportRequestFactory(organization=sample_rows.organization, category=SupportCategory.TRAINING)
 
-    assert SupportDelivery.objects.latest("id").category == sample_rows.request.category
+    response = manager_client.post(url("delivery_create", sample_rows.organization.pk), delivery_data(support_request))
+
+    assert response.status_code == 302
+    assert SupportDelivery.objects.count() == 2  # the sample's delivery and the new one
+    assert SupportDelivery.objects.get(request=support_request).category == SupportCategory.TRAINING
 
 
 def test_a_delivery_is_saved_once_with_one_history_entry(manager_client, sample_rows):
-    manager_client.post(url("delivery_create", sample_rows.organization.pk), delivery_data(sample_rows.request))
+    response = manager_client.post(
+        url("delivery_create", sample_rows.organization.pk), delivery_data(sample_rows.request)
+    )
 
+    assert response.status_code == 302
     delivery = SupportDelivery.objects.latest("id")
+    assert delivery != sample_rows.delivery  # the one just posted, not the sample's
+    assert delivery.description == "Paid the first half."
     assert delivery.history.count() == 1
 
 

@@ -74,10 +74,16 @@ def _differences(answers: dict[str, tuple[int, str]]) -> list[str]:
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_the_survey_link_does_not_say_why_it_does_not_work(tokens, method):
-    differences = _differences(_answers("surveys:respond", tokens, method))
+    answers = _answers("surveys:respond", tokens, method)
+    status, body = answers["unknown"]
+    assert (status, "This link does not work anymore" in body) == (404, True), "the control: the friendly page"
+    differences = _differences(answers)
     assert not differences, "the dead-link page differs from an unknown link's:\n" + "\n".join(differences)
 
 
 def test_the_opt_out_link_does_not_say_whether_it_was_real(tokens):
-    differences = _differences(_answers("surveys:opt_out", tokens, "get"))
+    answers = _answers("surveys:opt_out", tokens, "get")
+    status, body = answers["unknown"]
+    assert (status, "Stop the emails" in body) == (200, True), "the control: the opt-out page"
+    differences = _differences(answers)
     assert not differences, "the opt-out page differs from an unknown link's:\n" + "\n".join(differences)

@@ -43,6 +43,8 @@ def stuffed_round(crowd, run_the_beat_until, program_manager):
 def test_shared_link_answers_do_not_lift_real_answers_to_k(request, role, stuffed_round):
     pages = fetch_all(looking_as(request.getfixturevalue(role)))
 
+    # The control: the insider's shared-link answers, a unit of their own, are shown.
+    assert canary_leaks(pages, marker="released-ok-insider"), "the shared-link answers were never released"
     leaks = figure_leaks(pages)
     assert not leaks, f"{len(leaks)} leaks of the {REAL_ANSWERS} real answers:\n" + listing(leaks)
 
@@ -52,7 +54,9 @@ def test_leadership_gets_neither_the_poster_nor_the_shared_link(program_manager,
     survey_round = crowd.open_round(canary_survey("participants"), invite=6)
     poster = reverse("surveys:round_poster", args=[survey_round.pk])
 
-    assert looking_as(program_manager).get(poster).status_code == 200, "the control: managers print the poster"
+    printed = looking_as(program_manager).get(poster)
+    assert printed.status_code == 200, "the control: managers print the poster"
+    assert shared_token(survey_round.pk) in printed.content.decode(), "the control: the poster shows the link"
     assert looking_as(leader).get(poster).status_code in (403, 404), "leadership can open the poster"
     pages = fetch_all(looking_as(leader), dashboard=False)
     assert not canary_leaks(pages, marker=shared_token(survey_round.pk)), "leadership can read the shared link"

@@ -213,6 +213,7 @@ class TestEdgeCases:
     def test_no_data_at_all(self, db, today):
         empty = data()
         assert empty.stages_now["total"] == 0
+        assert len(empty.stages_by_month) == 12
         assert all(row["total"] == 0 for row in empty.stages_by_month)
         assert empty.fulfilment["fulfilment_rate"] is None
         assert empty.median_days == {"median": None, "measured": 0}

@@ -77,8 +77,13 @@ def test_the_partner_page_shows_the_panel(request, who, hand_data):
     assert "/dashboard/export/" not in html  # the dashboard's exports are for everyone, not one partner
 
 
-def test_leadership_sees_no_confidential_note_on_the_partner_page(leader_client, hand_data):
-    html = leader_client.get(reverse("partners:organization_detail", args=[hand_data.alpha.pk])).content.decode()
+def test_leadership_sees_no_confidential_note_on_the_partner_page(leader_client, manager_client, hand_data):
+    url = reverse("partners:organization_detail", args=[hand_data.alpha.pk])
+    assert SECRET in manager_client.get(url).content.decode()  # the control: the note is on this page for managers
+    response = leader_client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "10 May 2026" in html  # the interaction that holds the note is on the timeline
     assert SECRET not in html
 
 

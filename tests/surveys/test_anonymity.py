@@ -84,9 +84,9 @@ def test_anonymity_cannot_change_once_a_round_has_gone_out():
     survey.save()  # no round yet: still a draft decision
     RoundFactory(survey=survey)
     survey.anonymous = True
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="anonymous cannot change"):
         survey.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="anonymous cannot change"):
         survey.full_clean()
     assert Survey.objects.get(pk=survey.pk).anonymous is False
 

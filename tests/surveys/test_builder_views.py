@@ -225,9 +225,11 @@ def test_anonymous_and_audience_can_change_before_the_survey_is_used(manager_cli
 def test_audience_cannot_change_once_sent(manager_client, active):
     RoundFactory(survey=active)
 
-    manager_client.post(url("survey_edit", active.pk), survey_data(audience="staff"))
+    response = manager_client.post(url("survey_edit", active.pk), survey_data(audience="staff"))
 
+    assert response.status_code == 302
     active.refresh_from_db()
+    assert active.title == "Check-in"  # the rest of the form was saved
     assert active.audience == "participants"
 
 
@@ -300,7 +302,10 @@ def test_detail_of_a_draft_offers_reordering_and_editing(manager_client, leader_
     question = draft.questions.first()
 
     manager_html = manager_client.get(url("survey_detail", draft.pk)).content.decode()
-    leader_html = leader_client.get(url("survey_detail", draft.pk)).content.decode()
+    leader_page = leader_client.get(url("survey_detail", draft.pk))
+    assert leader_page.status_code == 200
+    leader_html = leader_page.content.decode()
+    assert "First question" in leader_html  # leadership sees the questions, without the buttons
 
     for page in [
         url("question_move", question.pk),

@@ -114,15 +114,15 @@ def test_the_results_page_for_leadership_and_managers(leader_client, manager_cli
     for client in (leader_client, manager_client):
         page = client.get(url)
         assert page.status_code == 200
-    html = page.content.decode()
-    # Two of the unit's 86 people answered Ideas, three the small question.
-    assert "Not shown: in no released round did enough people answer this question." in html
-    assert "secret idea" not in html
-    assert "4.54" in html  # the mean
-    assert "How results are protected" in html and reverse("surveys:privacy_rule") in html
-    results_by_text = {r.question.text: r for r in page.context["question_results"]}
-    # Inside a released unit a small option is shown: see docs/privacy.md.
-    assert [c.count for c in results_by_text["When"].cells] == [1, 20, 30]
+        html = page.content.decode()
+        # Two of the unit's 86 people answered Ideas, three the small question.
+        assert "Not shown: in no released round did enough people answer this question." in html
+        assert "secret idea" not in html
+        assert "4.54" in html  # the mean
+        assert "How results are protected" in html and reverse("surveys:privacy_rule") in html
+        results_by_text = {r.question.text: r for r in page.context["question_results"]}
+        # Inside a released unit a small option is shown: see docs/privacy.md.
+        assert [c.count for c in results_by_text["When"].cells] == [1, 20, 30]
 
 
 def test_an_open_round_shows_nothing_but_participation(leader_client):
@@ -153,6 +153,7 @@ def test_a_round_choice_that_is_not_a_released_round_shows_nothing(leader_client
         page = leader_client.get(url + query)
         assert page.status_code == 200, query
         assert page.context["chosen"] is None and page.context["not_released"], query
+        assert len(page.context["question_results"]) == 4, query  # every question listed, none shown
         assert not any(result.shown for result in page.context["question_results"]), query
         csv_url = reverse("surveys:survey_results_csv", args=[answered_survey.pk]) + query
         assert leader_client.get(csv_url).status_code == 200, query

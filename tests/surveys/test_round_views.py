@@ -187,7 +187,10 @@ def test_the_poster_shows_a_qr_code_of_the_shared_link(manager_client, leader_cl
     assert re.search(r"<svg[^>]*>.*<path", html, re.S)
     # Whoever holds the link can add answers: program managers only (docs/privacy.md).
     assert leader_client.get(url("round_poster", survey_round.pk)).status_code == 403
-    assert "Poster with shared link" not in leader_client.get(url("round_detail", survey_round.pk)).content.decode()
+    assert "Poster with shared link" in manager_client.get(url("round_detail", survey_round.pk)).content.decode()
+    leader_detail = leader_client.get(url("round_detail", survey_round.pk))
+    assert leader_detail.status_code == 200
+    assert "Poster with shared link" not in leader_detail.content.decode()
     assert Client().get(link.removeprefix("http://testserver")).status_code == 200
 
 

@@ -251,14 +251,18 @@ def test_a_survey_that_is_not_anonymous_and_has_nothing_required(client, survey,
     assert "Toma más o menos 1 minuto." in spanish  # the singular
     assert "Esta encuesta no es anónima" in spanish
     assert "Puede saltarse cualquier pregunta." in spanish
-    assert_no_english_left(page_text(client.get(url, {"lang": "en"})), spanish)
+    english = page_text(client.get(url, {"lang": "en"}))
+    assert "You can skip any question." in english  # the comparison is meaningful
+    assert_no_english_left(english, spanish)
 
 
 def test_the_staff_preview_banner_is_spanish_too(manager_client, survey):
     url = reverse("surveys:survey_preview", args=[survey.pk])
     spanish = page_text(manager_client.get(url, {"lang": "es"}))
     assert "Vista previa:" in spanish
-    assert_no_english_left(page_text(manager_client.get(url, {"lang": "en"})), spanish)
+    english = page_text(manager_client.get(url, {"lang": "en"}))
+    assert "Preview: this is exactly what people will see" in english  # the comparison is meaningful
+    assert_no_english_left(english, spanish)
 
 
 # --- (b) errors ---------------------------------------------------------------------
@@ -306,6 +310,7 @@ def _both(client, url, **kwargs):
 
 def test_the_thank_you_page(client):
     english, spanish = _both(client, reverse("surveys:thanks"))
+    assert "Thank you" in english
     assert "Gracias" in spanish
     assert_no_english_left(english, spanish)
 
@@ -324,6 +329,7 @@ def test_the_thank_you_page_for_someone_who_already_answered():
 
 def test_the_link_does_not_work_page(client):
     english, spanish = _both(client, reverse("surveys:respond", args=["not-a-real-token"]))
+    assert "This link does not work anymore" in english
     assert "Este enlace ya no funciona" in spanish
     assert_no_english_left(english, spanish)
 
@@ -332,11 +338,13 @@ def test_the_opt_out_page_before_and_after(client, invited):
     invitation, raw = invited
     url = reverse("surveys:opt_out", args=[raw])
     english, spanish = _both(client, url)
+    assert "Stop the emails" in english
     assert "Dejar de recibir correos de encuestas" in spanish
     assert_no_english_left(english, spanish)
 
     english_done = page_text(client.post(url, {"language": "en"}))
     spanish_done = page_text(client.post(url, {"language": "es"}))
+    assert "We will not send you survey emails anymore." in english_done
     assert "Listo." in spanish_done
     assert_no_english_left(english_done, spanish_done)
     invitation.recipient.refresh_from_db()
@@ -379,6 +387,7 @@ def test_the_emails_are_all_spanish(survey, kind):
     spanish = send("es")
     subject, text, html = spanish
     assert subject == {"invitation": "¿Cómo lo estamos haciendo? Chequeo", "reminder": "Un recordatorio: Chequeo"}[kind]
+    assert "Your answers are anonymous." in english[1] and "Your answers are anonymous." in english[2]
     for body in (text, html):
         assert "Hola:" in body
         assert "Toma más o menos 7 minutos." in body
@@ -460,8 +469,10 @@ def test_every_respondent_string_is_translated_and_not_fuzzy():
 def test_the_compiled_catalog_matches_the_po():
     """The committed .mo is what a machine without gettext tools serves."""
     assert (LOCALE_DIR / "django.mo").is_file()
+    entries = respondent_entries()
+    assert len(entries) > 40  # the references were found
     with translation.override("es"):
-        for entry in respondent_entries():
+        for entry in entries:
             if "msgid_plural" in entry:
                 one = translation.ngettext(entry["msgid"], entry["msgid_plural"], 1)
                 many = translation.ngettext(entry["msgid"], entry["msgid_plural"], 5)
@@ -472,6 +483,8 @@ def test_the_compiled_catalog_matches_the_po():
 
 def test_the_spanish_avoids_words_that_disrespect_people():
     banned = ("víctima", "rescate", "rescatar", "prostituid", "explotación", "explotad")
-    for entry in respondent_entries():
+    entries = respondent_entries()
+    assert len(entries) > 40  # the references were found
+    for entry in entries:
         for msgstr in entry["msgstr"].values():
             assert not any(word in msgstr.lower() for word in banned), msgstr

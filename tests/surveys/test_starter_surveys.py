@@ -29,7 +29,11 @@ BANNED = re.compile(r"victim|víctima|rescue|rescat|prostitut|exploit|explota", 
 
 
 def starters() -> list[Survey]:
-    return list(Survey.objects.filter(title__in=AUDIENCES.values()).prefetch_related("questions"))
+    surveys = list(Survey.objects.filter(title__in=AUDIENCES.values()).prefetch_related("questions"))
+    # Every check below loops over these: none may pass by finding nothing to check.
+    assert len(surveys) == len(AUDIENCES), [s.title for s in surveys]
+    assert all(survey.questions.all() for survey in surveys)
+    return surveys
 
 
 def all_text(survey: Survey) -> list[str]:
