@@ -43,8 +43,8 @@ class DeviceAdmin(admin.ModelAdmin):
     list_filter = ["confirmed"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
-    readonly_fields = fields
+    # A tuple: Django types `fields` and `readonly_fields` as different lists.
+    readonly_fields = fields = ("user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count")
 
     def has_add_permission(self, request):
         return False

@@ -13,6 +13,7 @@ import time
 from base64 import b32encode
 from binascii import unhexlify
 from dataclasses import dataclass
+from typing import Protocol, cast
 
 from django.db import transaction
 from django_otp import verify_token
@@ -46,6 +47,19 @@ class Check:
     @property
     def used_recovery_code(self) -> bool:
         return self.outcome is Outcome.ACCEPTED and isinstance(self.device, StaticDevice)
+
+
+class _OTPUser(Protocol):
+    """request.user once django-otp's OTPMiddleware has seen it: the
+    middleware adds is_verified() (and otp_device) to whichever user it is."""
+
+    def is_verified(self) -> bool: ...
+
+
+def is_verified(user: object) -> bool:
+    """Whether this session passed the second sign-in step (a code checked
+    since the password). `user` is request.user, after OTPMiddleware."""
+    return cast(_OTPUser, user).is_verified()
 
 
 def normalise(code: str) -> str:
@@ -121,7 +135,7 @@ def new_recovery_codes(user) -> list[str]:
         device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.token_set.all().delete()
-    codes = set()
+    codes: set[str] = set()
     while len(codes) < RECOVERY_CODE_COUNT:
         codes.add(StaticToken.random_token())
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)

@@ -2,12 +2,17 @@
 as django-otp's own forms do: checking is what uses a code up and counts a
 wrong one, so it happens once, when the form is validated."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import devices, lockout
-from .devices import Outcome
+from .devices import Check, Outcome
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 CODE_MAX_LENGTH = 32
 CODE_INPUT = {"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
@@ -46,7 +51,7 @@ class DeviceCodeForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
-        self.result = None
+        self.result: Check | None = None  # set by clean_code
         super().__init__(*args, **kwargs)
 
     def clean_code(self) -> str:
@@ -56,7 +61,7 @@ class DeviceCodeForm(forms.Form):
             raise forms.ValidationError(self.error_for(self.result.outcome), code=self.result.outcome.value)
         return code
 
-    def error_for(self, outcome: Outcome) -> str:
+    def error_for(self, outcome: Outcome) -> "_StrOrPromise":
         if outcome is Outcome.LOCKED:
             return locked_message(self.user)
         if outcome is Outcome.MALFORMED:
@@ -89,7 +94,7 @@ class ConfirmSetupForm(forms.Form):
 
     def __init__(self, secret: str | None, *args, **kwargs):
         self.secret = secret
-        self.time_step = None
+        self.time_step: int | None = None  # the code's time step, set by clean_code
         super().__init__(*args, **kwargs)
 
     def clean_code(self) -> str:

@@ -46,7 +46,7 @@ class TwoFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified() or _is_public(request, view_func):
+        if not user.is_authenticated or devices.is_verified(user) or _is_public(request, view_func):
             return None
         if devices.is_enrolled(user):
             open_views, step = OPEN_BEFORE_VERIFYING, "two_factor:verify"

@@ -71,6 +71,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     secret = request.session.get(PENDING_SECRET)
     form = ConfirmSetupForm(secret, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        # Valid means there was a secret and the code matched it (clean_code).
+        assert secret is not None and form.time_step is not None
         device, codes = devices.enrol(user, secret, form.time_step)
         del request.session[PENDING_SECRET]
         request.session.cycle_key()
@@ -106,15 +108,17 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The second sign-in step: a code from the app or a recovery code."""
     user = request.user
     next_url = _next_url(request)
-    if user.is_verified() or not devices.is_enrolled(user):
+    if devices.is_verified(user) or not devices.is_enrolled(user):
         return redirect(next_url)
     if lockout.locked_until(user):
         return _locked_out(request, user)
     form = VerifyForm(user, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
+        result = form.result
+        assert result is not None, "clean_code checked the code"
         request.session.cycle_key()
-        otp_login(request, form.result.device)
-        if form.result.used_recovery_code:
+        otp_login(request, result.device)
+        if result.used_recovery_code:
             left = devices.recovery_codes_left(user)
             trail.record_two_factor(AuditAction.RECOVERY_CODE_USED, request, user, f"{left} left")
             note = _("You used a recovery code: %(left)s left. Make new ones if you are running low.")

@@ -13,8 +13,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["target", "user__username"]
     date_hierarchy = "at"
-    fields = ["at", "action", "user", "target", "ip_hash"]
-    readonly_fields = fields
+    # A tuple: Django types `fields` and `readonly_fields` as different lists.
+    readonly_fields = fields = ("at", "action", "user", "target", "ip_hash")
 
     def has_add_permission(self, request):
         return False

@@ -16,7 +16,7 @@ class DaysBetween(Func):
         # The SQL below reads "end - start", so the end goes first.
         super().__init__(end, start, **extra)
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
         # Func's generic SQL would read "end, start": wrong, not an error. Say so instead.
         raise NotSupportedError(f"DaysBetween has no SQL for {connection.vendor}; add an as_{connection.vendor}().")
 

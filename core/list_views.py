@@ -1,6 +1,8 @@
 """The one shape every staff list page has: a django-filter form, a sortable,
 paginated django-tables2 table, and CSV/XLSX export of exactly the filtered rows."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import BadRequest
 from django_filters.views import FilterView
@@ -8,6 +10,9 @@ from django_tables2 import SingleTableMixin
 
 from .exports import SafeExportMixin
 from .query_values import parse_count
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMixin, FilterView):
@@ -18,7 +23,7 @@ class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMix
     table_pagination = {"per_page": 25}
     max_per_page = 100
     raise_exception = True  # a logged-in user without the permission gets 403
-    title = ""
+    title: "_StrOrPromise" = ""
     add_url_name = ""
     add_permission = ""
 

@@ -85,7 +85,9 @@ class SMTPBackend(smtp.EmailBackend):
 
     def _send(self, email_message) -> bool:
         if getattr(email_message, "filled", None) is None:
-            return super()._send(email_message)
+            return super()._send(email_message)  # type: ignore[misc]  # private Django method, not in django-stubs
+        # send_messages() opened the connection before calling _send().
+        assert self.connection is not None
         sender = _sanitized_sender(email_message.from_email, email_message.encoding or settings.DEFAULT_CHARSET)
         try:
             self.connection.sendmail(sender, email_message.to, email_message.filled)

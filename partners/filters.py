@@ -36,7 +36,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private Django method, not in django-stubs
 
 
 class IdsChoiceFilter(filters.ModelMultipleChoiceFilter):

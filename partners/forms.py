@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -49,7 +51,8 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["relationship_lead"].queryset = program_managers(keep_id=self.instance.relationship_lead_id)
+        lead = cast(forms.ModelChoiceField, self.fields["relationship_lead"])
+        lead.queryset = program_managers(keep_id=self.instance.relationship_lead_id)
 
 
 class ContactForm(forms.ModelForm):
@@ -76,7 +79,8 @@ class ContactForm(forms.ModelForm):
         self.instance.organization = organization
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("consent_to_surveys") and not cleaned.get("email"):
             self.add_error("email", _("An email address is needed to send surveys."))
         return cleaned
@@ -112,7 +116,7 @@ class InteractionForm(forms.ModelForm):
     def __init__(self, *args, organization: Organization, can_see_notes: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
-        self.fields["contacts"].queryset = organization.contacts.without_details()
+        cast(IdsChoiceField, self.fields["contacts"]).queryset = organization.contacts.without_details()
         self.fields["happened_on"].initial = timezone.localdate
         if not can_see_notes:
             del self.fields["confidential_notes"]
@@ -157,15 +161,18 @@ class SupportDeliveryForm(forms.ModelForm):
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
-        self.fields["request"].queryset = organization.requests.all()
-        self.fields["request"].empty_label = _("None: nobody asked for this (unrequested)")
+        request = cast(forms.ModelChoiceField, self.fields["request"])
+        request.queryset = organization.requests.all()
+        request.empty_label = _("None: nobody asked for this (unrequested)")
         self.fields["category"].required = False
         self.fields["category"].help_text = _("Leave empty to use the request's category.")
         self.fields["delivered_on"].initial = timezone.localdate
-        self.fields["delivered_by"].queryset = program_managers(keep_id=self.instance.delivered_by_id)
+        delivered_by = cast(forms.ModelChoiceField, self.fields["delivered_by"])
+        delivered_by.queryset = program_managers(keep_id=self.instance.delivered_by_id)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         request = cleaned.get("request")
         if not cleaned.get("category"):
             if request:

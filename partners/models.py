@@ -312,5 +312,6 @@ class SupportDelivery(models.Model):
         return self.request_id is None
 
     def clean(self) -> None:
-        if self.request_id and self.organization_id and self.request.organization_id != self.organization_id:
+        request = self.request if self.request_id and self.organization_id else None
+        if request is not None and request.organization_id != self.organization_id:
             raise ValidationError({"request": _("That request belongs to another partner.")})

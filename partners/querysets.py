@@ -62,17 +62,19 @@ def summarise_fulfilment(by_status: dict[str, int]) -> dict:
     fulfilled + declined): the share of decided requests that we met. Requests
     still open are not decided yet, and withdrawn ones the partner no longer
     wanted, so neither counts."""
-    counts = {
+    fulfilled = by_status.get(RequestStatus.FULFILLED, 0)
+    partly_fulfilled = by_status.get(RequestStatus.PARTLY_FULFILLED, 0)
+    declined = by_status.get(RequestStatus.DECLINED, 0)
+    met = fulfilled + partly_fulfilled
+    considered = met + declined
+    return {
         "total": sum(by_status.values()),
-        "fulfilled": by_status.get(RequestStatus.FULFILLED, 0),
-        "partly_fulfilled": by_status.get(RequestStatus.PARTLY_FULFILLED, 0),
-        "declined": by_status.get(RequestStatus.DECLINED, 0),
+        "fulfilled": fulfilled,
+        "partly_fulfilled": partly_fulfilled,
+        "declined": declined,
         "withdrawn": by_status.get(RequestStatus.WITHDRAWN, 0),
+        "fulfilment_rate": met / considered if considered else None,
     }
-    met = counts["fulfilled"] + counts["partly_fulfilled"]
-    considered = met + counts["declined"]
-    counts["fulfilment_rate"] = met / considered if considered else None
-    return counts
 
 
 def _today(today: date | None) -> date:
@@ -107,7 +109,7 @@ class OrganizationQuerySet(models.QuerySet):
 
     def with_support_figures(self) -> "OrganizationQuerySet":
         """Adds outstanding_requests, money_delivered and hours_delivered."""
-        money = DecimalField(max_digits=12, decimal_places=2)
+        money: DecimalField = DecimalField(max_digits=12, decimal_places=2)
         return self.annotate(
             outstanding_requests=Coalesce(
                 _child_aggregate(self, "requests", Count("pk"), IntegerField(), status__in=OUTSTANDING_STATUSES), 0
@@ -154,7 +156,7 @@ class SupportRequestQuerySet(models.QuerySet):
         outstanding_amount is what is still owed of the amount asked: asked minus
         delivered (never below zero) while the request is outstanding, zero once it
         is fulfilled, declined or withdrawn, and NULL when no amount was asked."""
-        money = DecimalField(max_digits=12, decimal_places=2)
+        money: DecimalField = DecimalField(max_digits=12, decimal_places=2)
         return self.annotate(
             money_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("money"), money), ZERO),
             hours_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("hours"), money), ZERO),

@@ -45,7 +45,7 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-        html = [format_html('<select name="{}"{}>', name, _attributes(self.build_attrs(self.attrs, attrs)))]
+        html: list[str] = [format_html('<select name="{}"{}>', name, _attributes(self.build_attrs(self.attrs, attrs)))]
         found = False
         for option_value, label in self._pairs():
             option_value = str(option_value)

@@ -216,14 +216,14 @@ def bar_chart(
     """Horizontal bars: a row per category, its label above its bars, the
     value printed after each bar. Long labels fit a phone this way."""
     fills = list(colours) or [""] * len(series)
-    colours = _with_colours([Series(label, [], fill) for label, fill in zip(series, fills, strict=True)])
+    legend = _with_colours([Series(label, [], fill) for label, fill in zip(series, fills, strict=True)])
     bar_height = 16 if len(series) == 1 else 12
     bars_height = len(series) * (bar_height + 3) + 8
     # A long label (a whole question) takes several lines: SVG text does not wrap.
     label_lines = [textwrap.wrap(row.label, LABEL_LINE_CHARS) or [""] for row in rows]
     heights = [18 + (len(lines) - 1) * LABEL_LINE_HEIGHT + bars_height for lines in label_lines]
     chart = Chart(title, description, sum(heights) + 4)
-    chart.legend = colours if len(series) > 1 else []
+    chart.legend = legend if len(series) > 1 else []
     everything = [v for row in rows for v in row.values if v is not None]
     # Rows whose values are all hidden still show, as the word "hidden".
     chart.empty = not rows or (not any(everything) and len(everything) == sum(len(r.values) for r in rows))
@@ -243,7 +243,7 @@ def bar_chart(
                 chart.labels.append(Label("0%", text_y, text, anchor="start", fill=MUTED, size="11"))
                 continue
             width = 78 * value / scale
-            fill = row.fills[number] if row.fills else colours[number].fill
+            fill = row.fills[number] if row.fills else legend[number].fill
             name = f"{series[number]}: " if len(series) > 1 else ""
             text = row.texts[number] if row.texts else fmt(value)
             if width > 0:

@@ -2,6 +2,7 @@
 into charts (charts.py) and tables (tables.py). No queries run here other than
 through DashboardData's properties."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
@@ -36,7 +37,7 @@ def _months(rows: list[dict]) -> tuple[list[str], list[str]]:
 def stages_by_month(data: "DashboardData") -> Figure:
     rows = data.stages_by_month
     labels, years = _months(rows)
-    series = [Series(stage.label, [r[stage] for r in rows], STAGE_COLOURS[stage]) for stage in Stage]
+    series = [Series(str(stage.label), [r[stage] for r in rows], STAGE_COLOURS[stage]) for stage in Stage]
     chart = column_chart(
         _("Partners by stage at each month end"),
         _("Stacked columns: the number of partners in each relationship stage at the end of each month."),
@@ -45,7 +46,7 @@ def stages_by_month(data: "DashboardData") -> Figure:
         stacked=True,
         years=years,
     )
-    columns = [Column(_("Month"), "month"), *[Column(stage.label) for stage in Stage], Column(_("Total"))]
+    columns = [Column(_("Month"), "month"), *[Column(str(stage.label)) for stage in Stage], Column(_("Total"))]
     table_rows = [[r["month"], *[r[stage] for stage in Stage], r["total"]] for r in rows]
     table = Table("stages-by-month", _("Partners by stage at each month end"), columns, table_rows)
     note = _("From the audit history: a partner counts from the day it was added to the CRM.")
@@ -57,7 +58,7 @@ def stages_now(data: "DashboardData") -> Figure:
     chart = bar_chart(
         _("Partners by stage today"),
         _("Bars: the number of partners in each relationship stage today."),
-        [Row(stage.label, [counts[stage]], fills=[STAGE_COLOURS[stage]]) for stage in Stage],
+        [Row(str(stage.label), [counts[stage]], fills=[STAGE_COLOURS[stage]]) for stage in Stage],
     )
     rows = [[stage.label, counts[stage]] for stage in Stage] + [[_("All partners"), counts["total"]]]
     table = Table("stages-now", _("Partners by stage today"), [Column(_("Stage"), "text"), Column(_("Partners"))], rows)
@@ -74,7 +75,9 @@ def overdue_figure(data: "DashboardData") -> Figure:
         Column(_("Aim: in touch every (days)")),
     ]
     rows = [
-        [p.name, p.get_stage_display(), p.last_contact, p.days_since_contact, p.keep_in_touch_days] for p in partners
+        # last_contact and days_since_contact: annotated by OrganizationQuerySet.with_contact_figures()
+        [p.name, p.get_stage_display(), p.last_contact, p.days_since_contact, p.keep_in_touch_days]  # type: ignore[attr-defined]
+        for p in partners
     ]
     table = Table("overdue-partners", _("Partners past their keep-in-touch cadence today"), columns, rows)
     table.links = [p.get_absolute_url() for p in partners]
@@ -85,7 +88,7 @@ def overdue_figure(data: "DashboardData") -> Figure:
 def interactions_by_month(data: "DashboardData", title: str = "") -> Figure:
     rows = data.interactions_by_month
     labels, years = _months(rows)
-    series = [Series(kind.label, [r[kind] for r in rows]) for kind in InteractionKind]
+    series = [Series(str(kind.label), [r[kind] for r in rows]) for kind in InteractionKind]
     chart = column_chart(
         _("Interactions per month, by kind"),
         _("Stacked columns: interactions logged each month, split by kind."),
@@ -94,7 +97,7 @@ def interactions_by_month(data: "DashboardData", title: str = "") -> Figure:
         stacked=True,
         years=years,
     )
-    columns = [Column(_("Month"), "month"), *[Column(kind.label) for kind in InteractionKind], Column(_("Total"))]
+    columns = [Column(_("Month"), "month"), *[Column(str(kind.label)) for kind in InteractionKind], Column(_("Total"))]
     table_rows = [[r["month"], *[r[kind] for kind in InteractionKind], r["total"]] for r in rows]
     table = Table("interactions-by-month", _("Interactions per month, by kind"), columns, table_rows)
     return Figure("interactions-by-month", title or _("Interactions"), table, [chart], wide=True)
@@ -133,7 +136,7 @@ def requests_by_category(data: "DashboardData", only_used: bool = False) -> Figu
     chart = bar_chart(
         _("Requests and deliveries by category"),
         _("Paired bars per support category: requests made and deliveries given."),
-        [Row(SupportCategory(r["category"]).label, [r["requests"], r["deliveries"]]) for r in rows],
+        [Row(str(SupportCategory(r["category"]).label), [r["requests"], r["deliveries"]]) for r in rows],
         series=[_("Requests made"), _("Deliveries given")],
         colours=[REQUESTS_COLOUR, DELIVERIES_COLOUR],
     )
@@ -152,7 +155,7 @@ def requests_by_category(data: "DashboardData", only_used: bool = False) -> Figu
 
 def delivered_by_category(data: "DashboardData", only_used: bool = False, with_charts: bool = True) -> Figure:
     rows = _categories(data, only_used)
-    labels = [SupportCategory(r["category"]).label for r in rows]
+    labels = [str(SupportCategory(r["category"]).label) for r in rows]
     charts = []
     if with_charts:
         money = [
@@ -179,10 +182,10 @@ def request_outcomes(data: "DashboardData") -> Figure:
         summary["fulfilled"] + summary["partly_fulfilled"] + summary["declined"] + summary["withdrawn"]
     )
     outcomes = [
-        (RequestStatus.FULFILLED.label, summary["fulfilled"]),
-        (RequestStatus.PARTLY_FULFILLED.label, summary["partly_fulfilled"]),
-        (RequestStatus.DECLINED.label, summary["declined"]),
-        (RequestStatus.WITHDRAWN.label, summary["withdrawn"]),
+        (str(RequestStatus.FULFILLED.label), summary["fulfilled"]),
+        (str(RequestStatus.PARTLY_FULFILLED.label), summary["partly_fulfilled"]),
+        (str(RequestStatus.DECLINED.label), summary["declined"]),
+        (str(RequestStatus.WITHDRAWN.label), summary["withdrawn"]),
         (_("Not decided yet"), summary["total"] - decided_or_withdrawn),
     ]
     chart = bar_chart(
@@ -281,13 +284,16 @@ def key_figures_table(data: "DashboardData") -> Figure:
 
 # --- what the page, the report and the exports show ---------------------------
 
-RELATIONSHIP_FIGURES = {
+# Each builds one figure from the dashboard's data (some take optional extras).
+FigureBuilder = Callable[["DashboardData"], Figure]
+
+RELATIONSHIP_FIGURES: dict[str, FigureBuilder] = {
     "stages-by-month": stages_by_month,
     "stages-now": stages_now,
     "overdue-partners": overdue_figure,
     "interactions-by-month": interactions_by_month,
 }
-SUPPORT_FIGURES = {
+SUPPORT_FIGURES: dict[str, FigureBuilder] = {
     "support-by-month": support_by_month,
     "support-by-category": requests_by_category,
     "delivered-by-category": delivered_by_category,

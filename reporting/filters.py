@@ -57,7 +57,8 @@ class DashboardFilterForm(forms.Form):
         return cls(data)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if start > end:

@@ -137,7 +137,8 @@ def delivery_counts(scope: Scope) -> list[dict]:
 
 def support_by_month(requests: list[tuple], deliveries: list[dict], months: list[datetime.date]) -> list[dict]:
     """Requests made and deliveries given in each month."""
-    asked, given = Counter(), Counter()
+    asked: Counter[datetime.date] = Counter()
+    given: Counter[datetime.date] = Counter()
     for month, _category, _status, number in requests:
         asked[month] += number
     for row in deliveries:
@@ -187,7 +188,7 @@ def delivery_totals(deliveries: list[dict]) -> dict:
 def fulfilment(requests: list[tuple]) -> dict:
     """Requests made in the period by outcome, and the fulfilment rate
     (partners.querysets.summarise_fulfilment)."""
-    by_status = Counter()
+    by_status: Counter[str] = Counter()
     for _month, _category, status, number in requests:
         by_status[status] += number
     return summarise_fulfilment(by_status)

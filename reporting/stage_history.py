@@ -61,7 +61,7 @@ def stage_counts_at(
         WHERE h.history_type <> '-' {of_kind}
         GROUP BY m.slot, h.stage
     """  # noqa: S608
-    counts = [{} for _ in moments]
+    counts: list[dict[str, int]] = [{} for _ in moments]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for slot, stage, number in cursor.fetchall():

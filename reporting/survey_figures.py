@@ -77,7 +77,7 @@ def domain_scores(data: "DashboardData") -> Figure:
             continue
         means = {(r["domain"], r["column"].key): r["mean"] for r in mine}
         domains = [d for d in Domain if any((d, c.key) in means for c in columns)]
-        chart_rows = [Row(domain.label, [means.get((domain, c.key)) for c in columns]) for domain in domains]
+        chart_rows = [Row(str(domain.label), [means.get((domain, c.key)) for c in columns]) for domain in domains]
         charts.append(
             bar_chart(
                 _("%(audience)s: wellbeing domains by round") % {"audience": audience.label},
@@ -155,14 +155,14 @@ def mirrored(data: "DashboardData") -> Figure:
             )
             for r in rows
         ],
-        series=[a.label for a in Audience],
+        series=[str(a.label) for a in Audience],
         hidden_text=_("not asked, or no released answers"),
         colours=[AUDIENCE_COLOURS[a] for a in Audience],
     )
     columns = [
         Column(_("Question"), "text"),
         Column(_("Scale"), "text"),
-        *[Column(audience.label, "score") for audience in Audience],
+        *[Column(str(audience.label), "score") for audience in Audience],
     ]
     table_rows = [
         [r["text"], f"1–{r['scale']}" if r["scale"] == 5 else "0–10", *[r["means"].get(a) for a in Audience]]

@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Audience(models.TextChoices):
@@ -47,7 +52,7 @@ class Recurrence(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
 
 
-MONTHS_BETWEEN = {
+MONTHS_BETWEEN: dict[str, int] = {
     Recurrence.MONTHLY: 1,
     Recurrence.QUARTERLY: 3,
     Recurrence.TWICE_A_YEAR: 6,
@@ -85,17 +90,17 @@ class ReleaseState(models.TextChoices):
     RELEASED = "released", _("Released")
 
 
-# The answers of the closed kinds, as stored in Answer.number.
-AGREEMENT_SCALE = [
+# The answers of the closed kinds, as stored in Answer.number, with their labels.
+AGREEMENT_SCALE: "list[tuple[int, _StrOrPromise]]" = [
     (1, _("Strongly disagree")),
     (2, _("Disagree")),
     (3, _("Neither agree nor disagree")),
     (4, _("Agree")),
     (5, _("Strongly agree")),
 ]
-LIKELIHOOD_SCALE = [
+LIKELIHOOD_SCALE: "list[tuple[int, _StrOrPromise]]" = [
     (n, {0: _("0 — not at all likely"), 10: _("10 — extremely likely")}.get(n, str(n))) for n in range(11)
 ]
-YES_NO = [(1, _("Yes")), (0, _("No"))]
+YES_NO: "list[tuple[int, _StrOrPromise]]" = [(1, _("Yes")), (0, _("No"))]
 # A choice question's extra option; its choices are numbered from 0.
 PREFER_NOT_TO_SAY = -1

@@ -24,10 +24,10 @@ def _links(raw_token: str, language: str) -> dict:
 
 def loop_items(survey, language: str, before=None) -> list[dict]:
     """ "You said, we did" items from the survey's latest earlier round that has any."""
-    items = YouSaidWeDid.objects.filter(round__survey=survey).select_related("round")
+    found = YouSaidWeDid.objects.filter(round__survey=survey).select_related("round")
     if before is not None:
-        items = items.filter(round__opened_at__lt=before.opened_at)
-    items = list(items.order_by("-round__opened_at", "id"))
+        found = found.filter(round__opened_at__lt=before.opened_at)
+    items = list(found.order_by("-round__opened_at", "id"))
     if not items:
         return []
     latest_round = items[0].round_id
@@ -112,7 +112,7 @@ def survey_emails(
     round's text rendered and made into bytes once per language (and
     last-reminder flag). `context_of(invitation)` gives its round_context()."""
     made: dict[tuple, tuple] = {}
-    emails = []
+    emails: list[EmailMultiAlternatives] = []
     for invitation, raw_token in people:
         language, last = invitation.language, last_of(invitation)
         key = (invitation.round_id, language, last)

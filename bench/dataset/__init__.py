@@ -161,18 +161,18 @@ def counts() -> dict:
     from partners.models import Contact, SupportDelivery, SupportRequest
     from surveys.models import Answer, Invitation, Response
 
-    models = {
-        "organizations": Organization,
-        "contacts": Contact,
-        "interactions": Interaction,
-        "requests": SupportRequest,
-        "deliveries": SupportDelivery,
-        "rounds": Round,
-        "invitations": Invitation,
-        "responses": Response,
-        "answers": Answer,
+    managers = {
+        "organizations": Organization.objects,
+        "contacts": Contact.objects,
+        "interactions": Interaction.objects,
+        "requests": SupportRequest.objects,
+        "deliveries": SupportDelivery.objects,
+        "rounds": Round.objects,
+        "invitations": Invitation.objects,
+        "responses": Response.objects,
+        "answers": Answer.objects,
     }
-    return {name: model.objects.count() for name, model in models.items()}
+    return {name: manager.count() for name, manager in managers.items()}
 
 
 def _recipients(rng: random.Random, sizes: Sizes) -> None:

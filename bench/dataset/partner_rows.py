@@ -31,7 +31,13 @@ from . import names
 BATCH = 5_000
 YEARS_BACK = 3
 # The relationship path a partner walks; paused and ended branch off it.
-PATH = [Stage.IDENTIFIED, Stage.FIRST_CONTACT, Stage.BUILDING_TRUST, Stage.COLLABORATING, Stage.FORMAL_PARTNERSHIP]
+PATH: list[str] = [
+    Stage.IDENTIFIED,
+    Stage.FIRST_CONTACT,
+    Stage.BUILDING_TRUST,
+    Stage.COLLABORATING,
+    Stage.FORMAL_PARTNERSHIP,
+]
 DELIVERED = (RequestStatus.FULFILLED, RequestStatus.PARTLY_FULFILLED, RequestStatus.IN_PROGRESS)
 
 
@@ -126,7 +132,8 @@ def create_organization_history(rng: random.Random, organizations: list[Organiza
 
 def create_contacts(rng: random.Random, organizations: list[Organization], count: int) -> dict[int, list[Contact]]:
     """About count / organizations contacts each; emails on example.org."""
-    contacts, by_org = [], {o.pk: [] for o in organizations}
+    contacts: list[Contact] = []
+    by_org: dict[int, list[Contact]] = {o.pk: [] for o in organizations}
     first = Contact.objects.count()  # aliases stay unique when called again
     for i in range(first, first + count):
         organization = organizations[i % len(organizations)]

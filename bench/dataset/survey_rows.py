@@ -28,15 +28,15 @@ from surveys.tokens import hash_token, shared_token
 from . import names
 
 BATCH = 5_000
-DAYS_BETWEEN = {Audience.PARTICIPANTS: 30, Audience.PARTNERS: 60, Audience.STAFF: 60}
+DAYS_BETWEEN: dict[str, int] = {Audience.PARTICIPANTS: 30, Audience.PARTNERS: 60, Audience.STAFF: 60}
 SHARED_SHARE = 0.2  # of participants' answers, through the poster's shared link
 
 
 def surveys_by_audience() -> dict[str, Survey]:
-    found = {}
+    found: dict[str, Survey] = {}
     for survey in Survey.objects.filter(status="active").order_by("id"):
         found.setdefault(survey.audience, survey)
-    missing = set(Audience) - set(found)
+    missing = set(Audience).difference(found)
     if missing:
         raise RuntimeError(f"No active survey for {sorted(missing)}: the starter-survey migration has not run.")
     return found

@@ -2,6 +2,7 @@
 comes from the environment (or a `.env` file beside manage.py)."""
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
@@ -200,7 +201,7 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "data-table"}
 
 # Logs carry ids and outcomes, never note text, email addresses or tokens.
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
@@ -224,7 +225,7 @@ REDIS_URL = env("REDIS_URL", default="")
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
         # Longer than any task, retry countdown included, so Redis never hands
         # a task that is still running to a second worker.
         "visibility_timeout": 60 * 60,

@@ -1,6 +1,6 @@
 """Mixins shared by the partners views."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView, View
-from django.views.generic.base import ContextMixin, TemplateResponseMixin
+from django.views.generic.base import ContextMixin
 from django.views.generic.edit import ModelFormMixin
 
 from ..models import Contact, Organization
@@ -31,17 +31,25 @@ class StaffPermissionMixin(PermissionRequiredMixin):
     raise_exception = True
 
 
-# The mixins below name, as their bases, the Django classes whose methods they
-# use or extend. Every view that uses them has those classes later in its MRO
-# anyway, so the method resolution order is the same as without them.
+class _FormPage(Protocol):
+    """What BadInputStatusMixin needs from the view it is mixed into."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]: ...
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse: ...
 
 
-class BadInputStatusMixin(TemplateResponseMixin, ContextMixin):
+class BadInputStatusMixin:
     """Bad input is a 4xx: an invalid form is shown again, with the typed
     values and the errors beside their fields, as a 400, and nothing is saved."""
 
-    def form_invalid(self, form: BaseForm) -> HttpResponse:
+    def form_invalid(self: _FormPage, form: BaseForm) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+# The mixins below that extend Django's methods name the Django classes that
+# define them as their bases. Every view using them has those classes later in
+# its MRO anyway, so the method resolution order is the same as without them.
 
 
 class TitledFormMixin(ContextMixin):
@@ -73,7 +81,7 @@ class OrganizationChildFormMixin(
     comes from the URL (create) or from the row itself (edit) and is passed to
     the form, which never lets it be changed from the outside."""
 
-    template_name = "partners/form_page.html"
+    template_name: str | None = "partners/form_page.html"  # as TemplateResponseMixin declares it
     organization: Organization
     # None on a create view until the form is saved (BaseCreateView.object).
     object: Model | None

@@ -15,7 +15,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     context = {"today": today, "has_role": user.has_perm("partners.view_organization")}
-    if context["has_role"]:
+    # An anonymous user has no permissions; the second test says so to mypy.
+    if context["has_role"] and user.is_authenticated:
         context.update(
             follow_ups=Interaction.objects.for_user(user)
             .follow_ups_due(today)

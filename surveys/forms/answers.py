@@ -1,5 +1,7 @@
 """The respondent's form, built from a survey's questions in one language."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -7,17 +9,29 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import CLOSED_KINDS, PREFER_NOT_TO_SAY, QuestionKind
 from ..models import Question
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 3000
 
 
+class _CommonArguments(TypedDict):
+    """What every answer field is given, whatever its kind."""
+
+    label: "_StrOrPromise"
+    help_text: str
+    required: bool
+    error_messages: "dict[str, _StrOrPromise]"
+
+
 def field_for(question: Question, language: str) -> forms.Field:
-    label = question.text_in(language)
+    label: _StrOrPromise = question.text_in(language)
     if question.required:
         # Said in words, not only with an asterisk: the intro promises that
         # every other question can be skipped.
         label = format_lazy("{} ({})", label, _("needs an answer"))
-    common = {
+    common: _CommonArguments = {
         "label": label,
         "help_text": question.help_in(language),
         "required": question.required,
@@ -40,12 +54,7 @@ def field_for(question: Question, language: str) -> forms.Field:
 def answer_fields(questions: list[Question], language: str) -> dict[str, forms.Field]:
     """The form's fields, by name. Built once per kept survey page and shared
     by the forms of every request for it (AnswerForm's `fields`)."""
-    fields = {}
-    for question in questions:
-        field = field_for(question, language)
-        field.question = question
-        fields[f"q{question.pk}"] = field
-    return fields
+    return {f"q{question.pk}": field_for(question, language) for question in questions}
 
 
 class AnswerForm(forms.Form):
@@ -60,7 +69,8 @@ class AnswerForm(forms.Form):
         self.fields = dict(fields if fields is not None else answer_fields(questions, language))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name in self.fields:
             ticked = cleaned.get(name)
             if isinstance(ticked, list) and PREFER_NOT_TO_SAY in ticked and len(ticked) > 1:

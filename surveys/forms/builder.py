@@ -1,6 +1,8 @@
 """Forms of the survey builder: the survey, its questions, its schedule and
 the status buttons."""
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
@@ -11,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import SurveyStatus
 from ..models import Question, Schedule, Survey
 from ..models.surveys import ANONYMITY_LOCKED
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 MAX_CHOICES = 20
 CHOICE_MAX_LENGTH = 150
@@ -108,6 +113,8 @@ class QuestionForm(forms.ModelForm):
             self.add_error("mirror_key", _("Another question in this survey already has this mirror key."))
         elif others.exclude(kind=kind).exists():
             other = others.exclude(kind=kind).select_related("survey").first()
+            if other is None:  # deleted since the line above
+                return
             self.add_error(
                 "mirror_key",
                 _("Mirrored questions must be the same kind: in “%(survey)s” this key is a %(kind)s question.")
@@ -134,7 +141,8 @@ class ScheduleForm(forms.ModelForm):
     def __init__(self, *args, survey: Survey, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.survey = survey
-        self.fields["next_run_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        next_run_at = cast(forms.DateTimeField, self.fields["next_run_at"])
+        next_run_at.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
         self.fields["next_run_at"].help_text = _("Time zone: %(zone)s.") % {
             "zone": timezone.get_current_timezone_name()
         }
@@ -150,7 +158,8 @@ class ScheduleForm(forms.ModelForm):
         return next_run_at
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         remind, close = cleaned.get("reminder_after_days"), cleaned.get("close_after_days")
         if remind is not None and close is not None and remind >= close:
             self.add_error(
@@ -178,7 +187,8 @@ class SurveyStatusForm(forms.Form):
         self.conflict = False
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         action = cleaned.get("action")
         if action is None:
             return cleaned
@@ -188,7 +198,7 @@ class SurveyStatusForm(forms.Form):
             raise forms.ValidationError(refusal)
         return cleaned
 
-    def _refusal(self, action: str) -> str:
+    def _refusal(self, action: str) -> "_StrOrPromise":
         survey = self.survey
         if survey.status == self.ACTIONS[action]:
             return _("The survey is already %(status)s.") % {"status": survey.get_status_display().lower()}

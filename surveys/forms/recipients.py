@@ -31,7 +31,8 @@ class RecipientForm(forms.ModelForm):
     def clean(self):
         # The address is encrypted, so the database cannot compare it: the
         # (audience, email_digest) constraint is checked here, beside the field.
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         email, audience = cleaned.get("email"), cleaned.get("audience")
         if email and audience:
             same = Recipient.objects.filter(audience=audience, email_digest=email_digest(email))
@@ -68,7 +69,8 @@ class RecipientImportForm(forms.Form):
         return upload
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("file") and not cleaned.get("csv_text") and "file" not in self.errors:
             self.add_error("file", _("Choose a CSV file."))
         return cleaned

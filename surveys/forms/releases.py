@@ -1,6 +1,8 @@
 """Forms of the release rule's two decisions: pooling held rounds, and
 withholding free-text answers of a unit."""
 
+from typing import cast
+
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -20,14 +22,15 @@ class PoolForm(forms.Form):
     def __init__(self, held: list[Round], *args, **kwargs):
         """`held`: rounds with participation counts (releases.held_rounds)."""
         super().__init__(*args, **kwargs)
-        self.fields["rounds"].choices = [
+        cast(forms.TypedMultipleChoiceField, self.fields["rounds"]).choices = [
             (
                 r.pk,
                 _("Round of %(date)s: %(invited)s answered by private link, %(shared)s by shared link")
                 % {
                     "date": date_format(r.opened_at, "j M Y"),
-                    "invited": r.invited_responses,
-                    "shared": r.shared_responses,
+                    # annotated by RoundQuerySet.with_counts()
+                    "invited": r.invited_responses,  # type: ignore[attr-defined]
+                    "shared": r.shared_responses,  # type: ignore[attr-defined]
                 },
             )
             for r in held
@@ -50,4 +53,4 @@ class WithholdForm(forms.Form):
         for answer in answers:
             grouped.setdefault(answer.question.text, []).append((answer.pk, answer.text))
         # One group per question, answers alphabetical (releases.unit_text_answers).
-        self.fields["withheld"].choices = list(grouped.items())
+        cast(forms.TypedMultipleChoiceField, self.fields["withheld"]).choices = list(grouped.items())

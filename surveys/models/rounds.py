@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -13,6 +14,11 @@ from partners.choices import Language
 
 from ..choices import Recurrence, ResponseChannel, RoundStatus, SendState
 from .responses import Response
+
+if TYPE_CHECKING:
+    from partners.models import Contact
+
+    from .recipients import Recipient
 
 
 class Schedule(models.Model):
@@ -196,8 +202,15 @@ class Invitation(models.Model):
         return f"Invitation #{self.pk} ({self.get_state_display()})"
 
     @property
+    def person(self) -> "Recipient | Contact":
+        """Who was invited: a survey recipient or a partner's contact."""
+        person = self.recipient if self.recipient_id else self.contact
+        assert person is not None, "exactly one is set (invitation_exactly_one_person)"
+        return person
+
+    @property
     def email(self) -> str:
-        return self.recipient.email if self.recipient_id else self.contact.email
+        return self.person.email
 
 
 class InvitationToken(models.Model):

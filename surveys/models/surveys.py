@@ -1,8 +1,13 @@
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 from ..choices import (
     AGREEMENT_SCALE,
@@ -42,6 +47,9 @@ class Survey(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+
+    # `anonymous` as loaded or last saved (from_db, save); unset on a new survey.
+    _saved_anonymous: bool | None
 
     class Meta:
         ordering = ["audience", "title"]
@@ -139,7 +147,7 @@ class Question(models.Model):
     def choice_labels(self, language: str) -> list[str]:
         return [in_language(c.get("en", ""), c.get("es", ""), language) for c in self.choices]
 
-    def options(self, language: str) -> list[tuple[int, str]]:
+    def options(self, language: str) -> "list[tuple[int, _StrOrPromise]]":
         """The answers a closed question offers, as (number stored, label):
         the same list for the respondent's form and for the results."""
         if self.kind == QuestionKind.AGREEMENT:

@@ -22,7 +22,7 @@ def build_answers(questions: list[Question], cleaned: dict) -> list[Answer]:
     answers = []
     for question in questions:
         value = cleaned.get(f"q{question.pk}")
-        if value in (None, "", []):
+        if value is None or value in ("", []):
             continue
         if question.kind in TEXT_KINDS:
             answers.append(Answer(question=question, text=value))

@@ -106,7 +106,7 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
         header = [name.strip().lower() for name in next(reader, [])]
         if "email" not in header:
             raise ImportRefused(_("The first row must name the columns, and one of them must be “email”."))
-        rows = []
+        rows: list[tuple[int, dict]] = []
         for values in reader:
             if not any(value.strip() for value in values):
                 continue
@@ -147,7 +147,8 @@ def check_rows(rows: list[tuple[int, dict]], existing: set[str], ignored: list[s
     """Decides, for each row, whether it will be added, skipped (already on
     the list) or is in error. `existing` holds the email digests already in
     the chosen audience."""
-    checked, seen = [], {}
+    checked: list[Row] = []
+    seen: dict[str, int] = {}  # email digest: the first line with it
     for line, record in rows:
         email = record.get("email", "")
         row = Row(line=line, email=email)

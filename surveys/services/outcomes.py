@@ -5,6 +5,7 @@ took part, never what anyone answered, and are shown as they are."""
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import ReleaseState, ResponseChannel, RoundStatus
 from ..models import ReleasedRound, Round, Survey
 from ..models.releases import minimum_for
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Outcome(models.TextChoices):
@@ -36,7 +40,7 @@ class ChannelOutcome:
     pooled: bool = False
 
     @property
-    def label(self) -> str:
+    def label(self) -> "_StrOrPromise":
         return self.state.label
 
 
@@ -58,16 +62,19 @@ def _attach(rounds: list[Round]) -> None:
     parts = ReleasedRound.objects.filter(round__in=rounds).select_related("release")
     released = {(part.round_id, part.channel): part.release for part in parts}
     for survey_round in rounds:
-        survey_round.outcomes = [
+        outcomes = [
             _outcome(survey_round, channel, released.get((survey_round.pk, channel)))
             for channel in ResponseChannel.values
             if channel == ResponseChannel.INVITED or survey_round.shared_token_hash
         ]
-        survey_round.is_released = any(outcome.state == Outcome.RELEASED for outcome in survey_round.outcomes)
+        # Attributes for the templates, beside the round's with_counts() annotations.
+        survey_round.outcomes = outcomes  # type: ignore[attr-defined]
+        survey_round.is_released = any(outcome.state == Outcome.RELEASED for outcome in outcomes)  # type: ignore[attr-defined]
 
 
 def _outcome(survey_round: Round, channel: str, release) -> ChannelOutcome:
-    responses = survey_round.invited_responses if channel == ResponseChannel.INVITED else survey_round.shared_responses
+    # invited_responses and shared_responses: annotated by RoundQuerySet.with_counts()
+    responses = survey_round.invited_responses if channel == ResponseChannel.INVITED else survey_round.shared_responses  # type: ignore[attr-defined]
     outcome = ChannelOutcome(channel, responses, minimum_for(channel), Outcome.NONE)
     if release is not None:
         outcome.state = Outcome.RELEASED if release.state == ReleaseState.RELEASED else Outcome.REVIEW

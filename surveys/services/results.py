@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import F
 from django.utils.formats import date_format
@@ -259,7 +260,7 @@ def mirrored(tally: Tally) -> list[dict]:
     for mirror_key in sorted({info.mirror_key for info in keyed.values()}):
         mine = {pk: info for pk, info in keyed.items() if info.mirror_key == mirror_key}
         scale = 10 if any(info.kind == QuestionKind.LIKELIHOOD for info in mine.values()) else 5
-        entry = {"key": mirror_key, "text": min(info.text for info in mine.values()), "scale": scale}
+        entry: dict[str, Any] = {"key": mirror_key, "text": min(info.text for info in mine.values()), "scale": scale}
         entry |= {"means": {}, "people": {}}
         for audience, units in by_audience.items():
             value = mean(_sum_values(tally, units, mine))

@@ -39,7 +39,7 @@ def open_rounds() -> Q:
 def deliverable(invitation: Invitation) -> bool:
     """Whether the person may still be emailed (they may have opted out since
     the round opened)."""
-    return (invitation.recipient or invitation.contact).can_receive_surveys
+    return invitation.person.can_receive_surveys
 
 
 def reminder_due(invitation: Invitation, now: datetime) -> bool:

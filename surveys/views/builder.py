@@ -129,7 +129,7 @@ def survey_status(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     form = SurveyStatusForm(request.POST, survey=survey)
     if not form.is_valid():
-        reason = " ".join(form.non_field_errors()) or _("Choose activate, archive or draft.")
+        reason = " ".join(str(error) for error in form.non_field_errors()) or _("Choose activate, archive or draft.")
         return _refuse(request, survey, reason, status=409 if form.conflict else 400)
     form.save()
     messages.success(request, _("The survey is now %(status)s.") % {"status": survey.get_status_display().lower()})
@@ -187,7 +187,7 @@ def question_move(request: HttpRequest, pk: int) -> HttpResponse:
     that questions that share a position still move."""
     question = get_object_or_404(Question.objects.select_related("survey"), pk=pk)
     survey = question.survey
-    step = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    step = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if step is None:
         return _refuse(request, survey, _("Choose to move the question up or down."), status=400)
     if not survey.is_editable:

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from ..choices import Audience
 from ..filters import RecipientFilter
 from ..forms.recipients import RecipientForm, RecipientImportForm
 from ..models import Recipient
@@ -112,7 +113,7 @@ def recipient_import(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("surveys:recipient_list") + f"?audience={audience}")
     if confirming:
         messages.error(request, _("There is nothing to import: no row can be added."))
-    label = dict(form.fields["audience"].choices)[audience]
+    label = Audience(audience).label  # one of the form's choices (RECIPIENT_AUDIENCES)
     context.update(checked=checked, csv_text=text, audience=audience, audience_label=label)
     return render(request, "surveys/recipient_import.html", context, status=400 if confirming else 200)
 

@@ -53,7 +53,8 @@ def public_view(view):
         # alone is logged instead.
         if response.status_code >= 400:
             log.info("Public survey page answered %s", response.status_code)
-            response._has_been_logged = True
+            # Django's own flag (django.utils.log.log_response), not in django-stubs.
+            response._has_been_logged = True  # type: ignore[union-attr]
         return response
 
     limited_view = ratelimit(key="ip", rate=RATE, method=ratelimit.ALL, block=False)(limited_view)
@@ -202,7 +203,7 @@ def _shared_answers_today(survey_round: Round) -> int:
 
 
 def _answered_rounds(request: HttpRequest) -> list[int]:
-    value = request.get_signed_cookie(ANSWERED_COOKIE, default="", salt=ANSWERED_SALT)
+    value = request.get_signed_cookie(ANSWERED_COOKIE, default="", salt=ANSWERED_SALT) or ""
     return [int(pk) for pk in value.split(",") if pk.isdigit()]
 
 
@@ -227,7 +228,7 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     if done:
         invitation = _find_invitation(token)
         if invitation is not None:
-            person = invitation.recipient or invitation.contact
+            person = invitation.person
             person.opted_out = True
             person.save(update_fields=["opted_out"])
     with translation.override(language):

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -287,7 +287,7 @@ UNREQUESTED_DELIVERIES = [
 # fmt: on
 
 
-STAGE_PATH = [
+STAGE_PATH: list[str] = [
     Stage.IDENTIFIED,
     Stage.FIRST_CONTACT,
     Stage.BUILDING_TRUST,
@@ -306,16 +306,17 @@ def backdate_stage_history(org: Organization, today: datetime.date) -> None:
     org.history.all().update(history_date=start, stage=steps[0])
     for number, stage in enumerate(steps[1:], start=1):
         org.stage = stage
-        org._history_date = start + datetime.timedelta(days=number * 150 // len(steps))
+        # django-simple-history's documented way to date the change this save records.
+        org._history_date = start + datetime.timedelta(days=number * 150 // len(steps))  # type: ignore[attr-defined]
         org.save(update_fields=["stage"])
 
 
-def ensure_demo_users() -> dict[str, AbstractBaseUser]:
+def ensure_demo_users() -> dict[str, User]:
     """Create or update the demo users, reset their passwords and roles."""
-    User = get_user_model()
-    users = {}
+    user_model = get_user_model()
+    users: dict[str, User] = {}
     for username, password, group_name, first_name, last_name in DEMO_USERS:
-        user, _ = User.objects.get_or_create(username=username)
+        user, _ = user_model.objects.get_or_create(username=username)
         user.first_name, user.last_name = first_name, last_name
         user.email = f"{username}@example.org"
         user.is_staff = user.is_superuser = group_name is None
@@ -341,7 +342,7 @@ def create_interactions(
     org: Organization,
     spec: OrgRow,
     contacts: list[Contact],
-    user: AbstractBaseUser,
+    user: User,
     rng: random.Random,
     today: datetime.date,
 ) -> int:
@@ -380,29 +381,28 @@ def create_interactions(
     return count
 
 
-def create_support(
-    orgs: dict[str, Organization], users: dict[str, AbstractBaseUser], today: datetime.date
-) -> tuple[int, int]:
+def create_support(orgs: dict[str, Organization], users: dict[str, User], today: datetime.date) -> tuple[int, int]:
     """Requests and deliveries for the newly created organizations only."""
 
     def ago(days: int) -> datetime.date:
         return today - datetime.timedelta(days=days)
 
     request_count = 0
-    to_deliver = []  # (organization, request or None, category, days ago, what, money, hours, delivered by)
+    # (organization, request or None, category, days ago, what, money, hours, delivered by)
+    to_deliver: list[tuple[Organization, SupportRequest | None, str, int, str, str, str, User | None]] = []
     for row in REQUESTS:
         if (org := orgs.get(row.org)) is None:
             continue
-        request = SupportRequest.objects.create(
+        support_request = SupportRequest.objects.create(
             organization=org, category=row.category, description=row.description,
             amount_asked=Decimal(row.amount) if row.amount else None, asked_on=ago(row.asked_ago),
             urgency=row.urgency, status=row.status, initiated_by=row.initiator, recorded_by=org.relationship_lead,
         )  # fmt: skip
         request_count += 1
-        to_deliver += [(org, request, row.category, *given, org.relationship_lead) for given in row.deliveries]
-    for org_name, *given in UNREQUESTED_DELIVERIES:
+        to_deliver += [(org, support_request, row.category, *given, org.relationship_lead) for given in row.deliveries]
+    for org_name, given_category, days_ago, description, money, hours in UNREQUESTED_DELIVERIES:
         if (org := orgs.get(org_name)) is not None:
-            to_deliver.append((org, None, *given, users["manager2"]))
+            to_deliver.append((org, None, given_category, days_ago, description, money, hours, users["manager2"]))
 
     for org, request, category, days_ago, description, money, hours, user in to_deliver:
         SupportDelivery.objects.create(

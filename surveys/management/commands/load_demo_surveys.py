@@ -21,8 +21,8 @@ from surveys.services.rounds import eligible_recipients
 
 SEED = 5
 # Responses in each past round, oldest first.
-PAST_RESPONSES = {Audience.PARTICIPANTS: [40], Audience.PARTNERS: [24], Audience.STAFF: [3, 3]}
-LOOP = {
+PAST_RESPONSES: dict[str, list[int]] = {Audience.PARTICIPANTS: [40], Audience.PARTNERS: [24], Audience.STAFF: [3, 3]}
+LOOP: dict[str, tuple[str, str, str, str]] = {
     Audience.PARTICIPANTS: (
         "The drop-in hours ended too early for people who work at night.",
         "Las horas de la tarde terminaban muy temprano para quien trabaja de noche.",
