@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import SurveyStatus
 from ..models import Question, Schedule, Survey
-from ..models.surveys import ANONYMITY_LOCKED
+from ..models.surveys import ANONYMITY_LOCKED, AUDIENCE_LOCKED
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -42,7 +42,7 @@ class SurveyForm(forms.ModelForm):
             self.fields["anonymous"].disabled = True
             self.fields["anonymous"].help_text = ANONYMITY_LOCKED
             self.fields["audience"].disabled = True
-            self.fields["audience"].help_text = _("This survey has been sent, so its audience cannot change.")
+            self.fields["audience"].help_text = AUDIENCE_LOCKED
 
 
 def choices_to_text(choices: list[dict]) -> str:
@@ -157,27 +157,17 @@ class ScheduleForm(forms.ModelForm):
             raise forms.ValidationError(_("Choose a date and time in the future."))
         return next_run_at
 
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        remind, close = cleaned.get("reminder_after_days"), cleaned.get("close_after_days")
-        if remind is not None and close is not None and remind >= close:
-            self.add_error(
-                "reminder_after_days",
-                _("The reminder must go out before the round closes (after %(close)s days).") % {"close": close},
-            )
-        return cleaned
-
 
 class SurveyStatusForm(forms.Form):
-    """Activate, archive, or go back to draft. The rules live here, beside
-    the one place that changes the status."""
+    """Activate, archive, or go back to draft, when the survey's rules allow
+    it (Survey.refusal_to_become); archiving pauses the schedule (Survey.save)."""
 
     ACTIONS = {
         "activate": SurveyStatus.ACTIVE,
         "archive": SurveyStatus.ARCHIVED,
         "draft": SurveyStatus.DRAFT,
     }
+    BUTTONS = {"activate": _("Make active"), "archive": _("Archive"), "draft": _("Back to draft")}
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
 
     def __init__(self, *args, survey: Survey, **kwargs):
@@ -199,28 +189,11 @@ class SurveyStatusForm(forms.Form):
         return cleaned
 
     def _refusal(self, action: str) -> "_StrOrPromise":
-        survey = self.survey
-        if survey.status == self.ACTIONS[action]:
-            return _("The survey is already %(status)s.") % {"status": survey.get_status_display().lower()}
-        if action == "activate" and not survey.questions.exists():
-            return _("Add at least one question before making the survey active.")
-        if action == "draft" and survey.rounds.exists():
-            return _(
-                "This survey has been sent, so it cannot go back to draft: answers must match the questions asked. "
-                "Archive it and make a new survey instead."
-            )
-        return ""
+        return self.survey.refusal_to_become(self.ACTIONS[action])
 
     @transaction.atomic
     def save(self) -> Survey:
         survey = self.survey
         survey.status = self.ACTIONS[self.cleaned_data["action"]]
         survey.save(update_fields=["status", "updated_at"])
-        if survey.status == SurveyStatus.ARCHIVED:
-            # An archived survey is never sent again on schedule. save(), not
-            # update(), so that the change is in the schedule's history.
-            schedule = Schedule.objects.filter(survey=survey, active=True).first()
-            if schedule is not None:
-                schedule.active = False
-                schedule.save(update_fields=["active"])
         return survey

@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -12,13 +13,20 @@ from simple_history.models import HistoricalRecords
 from core.subqueries import count_of
 from partners.choices import Language
 
-from ..choices import Recurrence, ResponseChannel, RoundStatus, SendState
+from ..choices import Recurrence, ResponseChannel, RoundStatus, SendState, SurveyStatus
 from .responses import Response
 
 if TYPE_CHECKING:
     from partners.models import Contact
 
     from .recipients import Recipient
+
+
+class ScheduleQuerySet(models.QuerySet):
+    def running(self) -> "ScheduleQuerySet":
+        """Schedules that open rounds: ticked, and their survey active
+        (Schedule.is_running for one)."""
+        return self.filter(active=True, survey__status=SurveyStatus.ACTIVE)
 
 
 class Schedule(models.Model):
@@ -41,6 +49,8 @@ class Schedule(models.Model):
 
     history = HistoricalRecords()
 
+    objects = ScheduleQuerySet.as_manager()
+
     class Meta:
         indexes = [
             # open_due_rounds: active schedules whose next run has come.
@@ -57,6 +67,21 @@ class Schedule(models.Model):
             self.anchor_day = self.next_run_at.day
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        remind, close = self.reminder_after_days, self.close_after_days
+        if remind is not None and close is not None and remind >= close:
+            raise ValidationError(
+                {
+                    "reminder_after_days": _("The reminder must go out before the round closes (after %(close)s days).")
+                    % {"close": close}
+                }
+            )
+
+    @property
+    def is_running(self) -> bool:
+        """The row's side of ScheduleQuerySet.running."""
+        return self.active and self.survey.status == SurveyStatus.ACTIVE
+
 
 # A submission that passed the "is the round open" check just before the round
 # closed may still be committing; a round's answers are final this long after.
@@ -64,6 +89,10 @@ SETTLE = timedelta(minutes=5)
 
 
 class RoundQuerySet(models.QuerySet):
+    def open_now(self) -> "RoundQuerySet":
+        """Rounds taking answers now (Round.is_open for one)."""
+        return self.filter(status=RoundStatus.OPEN, closes_at__gt=timezone.now())
+
     def settled(self, now: datetime) -> "RoundQuerySet":
         """Rounds closed (or missed) long enough ago that no answer can still arrive."""
         return self.filter(status__in=[RoundStatus.CLOSED, RoundStatus.MISSED], closed_at__lte=now - SETTLE)

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
+    from .rounds import Schedule
+
 from ..choices import (
     AGREEMENT_SCALE,
     CHOICE_KINDS,
@@ -28,9 +30,39 @@ def in_language(english: str, spanish: str, language: str) -> str:
 
 
 ANONYMITY_LOCKED = _("People have been invited on this basis, so whether answers are anonymous cannot change.")
+AUDIENCE_LOCKED = _("This survey has been sent, so its audience cannot change.")
+DRAFT_LOCKED = _(
+    "This survey has been sent, so it cannot go back to draft: answers must match the questions asked. "
+    "Archive it and make a new survey instead."
+)
+NEEDS_A_QUESTION = _("Add at least one question before making the survey active.")
+
+# What a sent survey may never change, and why: people were invited, and
+# answered, on these terms.
+SENT_LOCKS = {"anonymous": ANONYMITY_LOCKED, "audience": AUDIENCE_LOCKED}
+
+
+def status_refusal(current: str, wanted: str, *, sent: bool, has_questions: bool) -> "_StrOrPromise":
+    """The survey lifecycle's rule: why a survey in status `current` may not
+    become `wanted`, given whether a round has gone out and whether it has
+    questions; empty when it may. (Survey.refusal_to_become asks the
+    database; a page that has the rounds and questions already passes them.)"""
+    if wanted == current:
+        return _("The survey is already %(status)s.") % {"status": SurveyStatus(wanted).label.lower()}
+    if wanted == SurveyStatus.ACTIVE and not has_questions:
+        return NEEDS_A_QUESTION
+    if wanted == SurveyStatus.DRAFT and sent:
+        return DRAFT_LOCKED
+    return ""
 
 
 class Survey(models.Model):
+    """A survey's lifecycle: draft (questions can change, nobody is sent it),
+    active (rounds go out, questions locked), archived (no more rounds). Its
+    rules live here, so that the builder, the admin and code obey the same:
+    refusal_to_become() says whether a status may be given, and save()
+    refuses what would make answers lie once a round has gone out."""
+
     title = models.CharField(_("title"), max_length=200)
     title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
     audience = models.CharField(_("audience"), max_length=16, choices=Audience.choices)
@@ -48,8 +80,9 @@ class Survey(models.Model):
 
     history = HistoricalRecords()
 
-    # `anonymous` as loaded or last saved (from_db, save); unset on a new survey.
-    _saved_anonymous: bool | None
+    # The locked fields and the status as loaded or last saved (from_db,
+    # save); empty on a new survey.
+    _saved: dict
 
     class Meta:
         ordering = ["audience", "title"]
@@ -59,10 +92,14 @@ class Survey(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self._anonymity_changed() and self.anonymity_locked:
-            raise ValidationError({"anonymous": ANONYMITY_LOCKED})
+        errors = self._sent_lock_errors()
+        if errors:
+            raise ValidationError(errors)
+        archived_now = self.status == SurveyStatus.ARCHIVED and self._changed("status")
         super().save(*args, **kwargs)
-        self._saved_anonymous = self.anonymous
+        self._remember_saved()
+        if archived_now:
+            self._pause_schedule()
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:survey_detail", args=[self.pk])
@@ -70,23 +107,67 @@ class Survey(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         survey = super().from_db(db, field_names, values)
-        survey._saved_anonymous = survey.__dict__.get("anonymous")
+        survey._remember_saved()
         return survey
+
+    def clean(self) -> None:
+        errors = self._sent_lock_errors()
+        if not errors and self._changed("status"):
+            refusal = self.refusal_to_become(self.status, now=self._saved["status"])
+            if refusal:
+                errors["status"] = refusal
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def anonymity_locked(self) -> bool:
         """Once a round has gone out, people were invited on the promise it
-        made ("anonymous" or "named"), so that promise cannot change, in
-        any form, the admin or code. One query."""
+        made ("anonymous" or "named") and to its audience, so neither can
+        change, in any form, the admin or code. One query."""
         return self.pk is not None and self.rounds.exists()
 
-    def _anonymity_changed(self) -> bool:
-        saved = getattr(self, "_saved_anonymous", None)
-        return saved is not None and saved != self.anonymous
+    def refusal_to_become(self, status: str, *, now: str | None = None) -> "_StrOrPromise":
+        """Why this survey may not be given `status` now (from `now`, by
+        default its current status); empty when it may. Up to two queries."""
+        current = now if now is not None else self.status
+        if status == current:
+            return status_refusal(current, status, sent=False, has_questions=False)
+        has_questions = status != SurveyStatus.ACTIVE or bool(self.pk and self.questions.exists())
+        return status_refusal(current, status, sent=self.anonymity_locked, has_questions=has_questions)
 
-    def clean(self) -> None:
-        if self._anonymity_changed() and self.anonymity_locked:
-            raise ValidationError({"anonymous": ANONYMITY_LOCKED})
+    def _remember_saved(self) -> None:
+        self._saved = {name: self.__dict__.get(name) for name in [*SENT_LOCKS, "status"]}
+
+    def _changed(self, name: str) -> bool:
+        # None: new, or the field was deferred when loaded (not known).
+        saved = getattr(self, "_saved", {}).get(name)
+        return saved is not None and saved != getattr(self, name)
+
+    def _sent_lock_errors(self) -> dict:
+        """The locked fields changed on a survey that has been sent, with
+        why; going back to draft counts too."""
+        changed = [name for name in SENT_LOCKS if self._changed(name)]
+        to_draft = self.status == SurveyStatus.DRAFT and self._changed("status")
+        if not (changed or to_draft) or not self.anonymity_locked:
+            return {}
+        errors = {name: SENT_LOCKS[name] for name in changed}
+        if to_draft:
+            errors["status"] = DRAFT_LOCKED
+        return errors
+
+    def _pause_schedule(self) -> None:
+        """An archived survey is never sent again on schedule. save(), not
+        update(), so that the change is in the schedule's history."""
+        schedule = self.schedule_or_none()
+        if schedule is not None and schedule.active:
+            schedule.active = False
+            schedule.save(update_fields=["active"])
+
+    def schedule_or_none(self) -> "Schedule | None":
+        try:
+            return self.schedule
+        except models.ObjectDoesNotExist:
+            return None
 
     def title_in(self, language: str) -> str:
         return in_language(self.title, self.title_es, language)

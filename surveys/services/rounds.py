@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partners.choices import Stage
 from partners.models import Contact
@@ -77,6 +78,24 @@ def open_round(
     return new_round
 
 
+class RoundRefused(Exception):
+    """A round may not be opened now; the message says why."""
+
+
+def open_round_by_hand(survey_id: int) -> Round:
+    """Opens a round now, as a manager asks: only for an active survey, and
+    not while another round of it is open (a double click, or two managers
+    at once, would email everyone twice). The survey row is the lock that
+    makes the check and the opening one step. Raises RoundRefused."""
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().get(pk=survey_id)
+        if survey.status != SurveyStatus.ACTIVE:
+            raise RoundRefused(_("Activate the survey before opening a round."))
+        if survey.rounds.open_now().exists():
+            raise RoundRefused(_("A round of this survey is already open. Everyone in it has their link."))
+        return open_round(survey)
+
+
 def open_due_rounds(now: datetime | None = None) -> list[Round]:
     """Opens the round of every active schedule whose time has come.
 
@@ -86,9 +105,7 @@ def open_due_rounds(now: datetime | None = None) -> list[Round]:
     several surveys at once with links that have already expired."""
     now = now or timezone.now()
     opened = []
-    due_ids = Schedule.objects.filter(
-        active=True, next_run_at__lte=now, survey__status=SurveyStatus.ACTIVE
-    ).values_list("pk", flat=True)
+    due_ids = Schedule.objects.running().filter(next_run_at__lte=now).values_list("pk", flat=True)
     for schedule_id in list(due_ids):
         try:
             with transaction.atomic():

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..choices import SurveyStatus
 from ..filters import SurveyFilter
 from ..forms.builder import QuestionForm, ScheduleForm, SurveyForm, SurveyStatusForm
 from ..models import Question, Round, Schedule, Survey
+from ..models.surveys import status_refusal
 from ..tables import SurveyTable, configure
 from .public import pick_language
 from .respond import _survey_page
@@ -38,16 +40,31 @@ def _question_url(question: Question) -> str:
     return f"{question.survey.get_absolute_url()}#question-{question.pk}"
 
 
+def _status_actions(survey: Survey, *, sent: bool, has_questions: bool) -> list[dict]:
+    """The status buttons: each status the survey is not in, with why it may
+    not be given (the button is then disabled and the reason shown); going
+    back to draft is not offered at all once sent."""
+    actions = []
+    for action, status in SurveyStatusForm.ACTIONS.items():
+        refusal = status_refusal(survey.status, status, sent=sent, has_questions=has_questions)
+        if status == survey.status or (status == SurveyStatus.DRAFT and refusal):
+            continue
+        actions.append({"action": action, "label": SurveyStatusForm.BUTTONS[action], "refusal": refusal})
+    return actions
+
+
 def _render_detail(request: HttpRequest, survey: Survey, status: int = 200) -> HttpResponse:
     rounds = list(Round.objects.with_counts().filter(survey=survey))
+    questions = list(survey.questions.all())
     context = {
         "survey": survey,
         "title": survey.title,
-        "questions": list(survey.questions.all()),
-        "schedule": Schedule.objects.filter(survey=survey).first(),
+        "questions": questions,
+        # Through the survey, so that schedule.survey is this one (no query).
+        "schedule": survey.schedule_or_none(),
         "rounds": rounds,
         "anonymity_locked": bool(rounds),
-        "can_go_back_to_draft": not rounds,
+        "status_actions": _status_actions(survey, sent=bool(rounds), has_questions=bool(questions)),
         "can_change_questions": survey.is_editable and request.user.has_perm("surveys.change_question"),
     }
     return render(request, "surveys/survey_detail.html", context, status=status)

@@ -10,18 +10,17 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.query_values import parse_id
 
-from ..choices import ResponseChannel, RoundStatus, SendState, SurveyStatus
+from ..choices import ResponseChannel, SendState
 from ..forms.rounds import LoopItemForm
 from ..models import Invitation, Response, Round, Survey
 from ..services import outcomes, sending
-from ..services.rounds import open_round
+from ..services.rounds import RoundRefused, open_round_by_hand
 from ..tasks import dispatch_round, queue_in_groups, send_invitations
 from ..tokens import shared_token
 
@@ -33,19 +32,15 @@ def _round_with_counts(pk: int) -> Round:
 @permission_required("surveys.add_round", raise_exception=True)
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Opens a round by hand. Not while another is open: a double click, or
-    a second manager at the same moment, would email everyone twice."""
-    with transaction.atomic():
-        # The survey row is the lock that makes the check and the insert one step.
-        survey = get_object_or_404(Survey.objects.select_for_update(), pk=pk)
-        if survey.status != SurveyStatus.ACTIVE:
-            messages.error(request, _("Activate the survey before opening a round."))
-            return redirect(survey.get_absolute_url())
-        if survey.rounds.filter(status=RoundStatus.OPEN, closes_at__gt=timezone.now()).exists():
-            messages.error(request, _("A round of this survey is already open. Everyone in it has their link."))
-            return redirect(survey.get_absolute_url())
-        new_round = open_round(survey)
-        dispatch_round.delay_on_commit(new_round.pk)
+    """Opens a round by hand, when the survey's rules allow it
+    (services.rounds.open_round_by_hand)."""
+    survey = get_object_or_404(Survey, pk=pk)
+    try:
+        new_round = open_round_by_hand(survey.pk)
+    except RoundRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(survey.get_absolute_url())
+    dispatch_round.delay_on_commit(new_round.pk)
     messages.success(request, _("Round opened. Invitations are going out now."))
     return redirect(new_round.get_absolute_url())
 
