@@ -85,6 +85,8 @@ OUTSTANDING_STATUSES = (
     RequestStatus.IN_PROGRESS,
     RequestStatus.PARTLY_FULFILLED,
 )
+# Requests that are settled one way or the other: nothing more is owed.
+CLOSED_STATUSES = tuple(status for status in RequestStatus if status not in OUTSTANDING_STATUSES)
 
 
 class Initiator(models.TextChoices):

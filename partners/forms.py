@@ -78,13 +78,6 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
 
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        if cleaned.get("consent_to_surveys") and not cleaned.get("email"):
-            self.add_error("email", _("An email address is needed to send surveys."))
-        return cleaned
-
     def validate_unique(self):
         # organization is set by the view, not a form field, so ModelForm skips
         # the (organization, name_or_alias) constraint, and a duplicate would
@@ -120,12 +113,6 @@ class InteractionForm(forms.ModelForm):
         self.fields["happened_on"].initial = timezone.localdate
         if not can_see_notes:
             del self.fields["confidential_notes"]
-
-    def clean_happened_on(self):
-        happened_on = self.cleaned_data["happened_on"]
-        if happened_on > timezone.localdate():
-            raise forms.ValidationError(_("An interaction cannot be in the future."))
-        return happened_on
 
 
 class SupportRequestForm(forms.ModelForm):

@@ -139,6 +139,10 @@ class Contact(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("partners:organization_detail", args=[self.organization_id]) + "#contacts"
 
+    def clean(self) -> None:
+        if self.consent_to_surveys and not self.email:
+            raise ValidationError({"email": _("An email address is needed to send surveys.")})
+
     @property
     def can_receive_surveys(self) -> bool:
         """The row's side of ContactQuerySet.can_receive_surveys."""
@@ -203,6 +207,12 @@ class Interaction(models.Model):
             raise ValidationError({"happened_on": _("An interaction cannot be in the future.")})
         if self.follow_up_on and self.happened_on and self.follow_up_on < self.happened_on:
             raise ValidationError({"follow_up_on": _("The follow-up cannot be before the interaction.")})
+
+    @property
+    def follow_up_overdue(self) -> bool:
+        """A follow-up not done whose day has passed. (Due today is not
+        overdue yet; InteractionQuerySet.follow_ups_due lists both.)"""
+        return not self.follow_up_done and self.follow_up_on is not None and self.follow_up_on < timezone.localdate()
 
 
 class SupportRequest(models.Model):

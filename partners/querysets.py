@@ -26,9 +26,8 @@ from django.utils import timezone
 from core.db_functions import DaysBetween
 from core.subqueries import aggregate_of
 
-from .choices import NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
+from .choices import CLOSED_STATUSES, NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
 
-CLOSED_STATUSES = (RequestStatus.FULFILLED, RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 

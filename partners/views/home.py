@@ -14,7 +14,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """ "My work": what needs the signed-in person's attention today."""
     user = request.user
     today = timezone.localdate()
-    context = {"today": today, "has_role": user.has_perm("partners.view_organization")}
+    context: dict[str, object] = {"has_role": user.has_perm("partners.view_organization")}
     # An anonymous user has no permissions; the second test says so to mypy.
     if context["has_role"] and user.is_authenticated:
         context.update(

@@ -1,6 +1,5 @@
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
@@ -79,7 +78,6 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             timeline=self.timeline(organization),
             timeline_limit=self.timeline_limit,
             can_see_notes=self.request.user.has_perm("partners.view_confidential_notes"),
-            today=timezone.localdate(),
             requests=requests,
             fulfilment=organization.requests.fulfilment_summary(),
         )
