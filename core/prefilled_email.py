@@ -5,24 +5,21 @@ Why it is here: turning a message into bytes (MIME parts, every header
 folded and encoded by the email package) is most of the CPU of sending one,
 and with plain Django messages a round went out at 0.44-0.49 of a raw SMTP
 loop, under the 0.5 target (docs/performance.md). The bytes of a group's
-emails are made once, with slots, and filled in; Django's own SMTP backend
-sends them, without parsing the sender's and the recipient's addresses
-again for each email (which cost as much as the rest of a send).
+emails are made once, with slots, and filled in; the SMTP backend
+(core.mail_handover) sends them as they are, without parsing the sender's
+and the recipient's addresses again for each email (which cost as much as
+the rest of a send).
 
 Only plain ASCII addresses are filled in: the email package would encode
 others, and those take Django's own path. tests/core/test_prefilled_email.py
 checks that the filled bytes equal what Django makes for the same email, but
 for Date, Message-ID and the MIME boundary."""
 
-import functools
 import re
-import smtplib
 from email.utils import formatdate, make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.backends import smtp
-from django.core.mail.message import sanitize_address
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 
 TO_SLOT = "to-slot@slot.invalid"
@@ -76,36 +73,3 @@ def fill(message: PrefilledEmail, template: bytes | None, values: dict[str, str]
         date, message_id = formatdate(localtime=settings.EMAIL_USE_LOCALTIME), make_msgid(domain=DNS_NAME)
         message.filled = f"Date: {date}\r\nMessage-ID: {message_id}\r\n".encode() + data
     return message
-
-
-class SMTPBackend(smtp.EmailBackend):
-    """Django's SMTP backend, which hands a filled email's bytes to the server
-    as they are, with the sender's address parsed once per process. (Only
-    plain ASCII addresses are filled in, and parsing leaves those unchanged.)"""
-
-    def _send(self, email_message) -> bool:
-        if getattr(email_message, "filled", None) is None:
-            return super()._send(email_message)  # type: ignore[misc]  # private Django method, not in django-stubs
-        # send_messages() opened the connection before calling _send().
-        assert self.connection is not None
-        sender = _sanitized_sender(email_message.from_email, email_message.encoding or settings.DEFAULT_CHARSET)
-        try:
-            self.connection.sendmail(sender, email_message.to, email_message.filled)
-        except smtplib.SMTPException:
-            if not self.fail_silently:
-                raise
-            return False
-        return True
-
-
-@functools.lru_cache(maxsize=8)
-def _sanitized_sender(address: str, encoding: str) -> str:
-    return sanitize_address(address, encoding)
-
-
-def connection():
-    """A connection of the configured mail backend; for Django's SMTP backend,
-    the one above (the same but for filled emails)."""
-    if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
-        return get_connection(f"{__name__}.SMTPBackend")
-    return get_connection()

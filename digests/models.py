@@ -31,6 +31,10 @@ class Digest(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
+    # When the current run of send errors began, and when to try again
+    # (core.outbox); empty when nothing is failing.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "crm_digest"  # made when digests lived in crm/: the table keeps its name

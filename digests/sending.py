@@ -19,7 +19,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.outbox import Letter
+from core.outbox import QUEUE_GRACE, Letter, due, not_queued_since_due
 from core.roles import LEADERSHIP
 from partners.follow_ups import follow_up_content, people_with_follow_ups
 from reporting.monthly import leadership_content
@@ -63,6 +63,7 @@ class Digests:
                 Digest.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("user")
                 .filter(pk__in=ids, state=DigestState.PENDING)
+                .filter(due(timezone.now()))
                 .order_by("pk")
             )
             Digest.objects.filter(pk__in=[row.pk for row in rows]).update(
@@ -74,23 +75,26 @@ class Digests:
             if context is None:
                 self._finish([digest.pk], DigestState.SKIPPED)
             else:
-                letters.append(Letter(digest.pk, _email(digest, context), digest.attempts + 1))
+                letters.append(Letter(digest.pk, _email(digest, context), digest.attempts + 1, digest.failing_since))
         return letters
 
     def _finish(self, ids: list[int], state: str, **fields) -> None:
         Digest.objects.filter(pk__in=ids, state=DigestState.SENDING).update(state=state, **fields)
 
     def mark_sent(self, ids: list[int]) -> None:
-        self._finish(ids, DigestState.SENT, sent_at=timezone.now(), last_error="")
+        self._finish(ids, DigestState.SENT, sent_at=timezone.now(), last_error="", failing_since=None, next_try_at=None)
 
-    def mark_waiting(self, pk: int, reason: str) -> None:
-        self._finish([pk], DigestState.PENDING, last_error=reason)
+    def mark_waiting(self, ids: list[int], reason: str, next_try_at: datetime, failing_since: datetime) -> None:
+        self._finish(ids, DigestState.PENDING, last_error=reason, next_try_at=next_try_at, failing_since=failing_since)
 
     def mark_failed(self, pk: int, reason: str) -> None:
-        self._finish([pk], DigestState.FAILED, last_error=reason)
+        self._finish([pk], DigestState.FAILED, last_error=reason, next_try_at=None)
 
-    def give_back(self, ids: list[int]) -> None:
-        self._finish(ids, DigestState.PENDING, attempts=F("attempts") - 1)
+    def mark_unknown(self, pk: int, reason: str) -> None:
+        self._finish([pk], DigestState.UNKNOWN, last_error=reason, next_try_at=None)
+
+    def give_back(self, ids: list[int], next_try_at: datetime | None = None) -> None:
+        self._finish(ids, DigestState.PENDING, attempts=F("attempts") - 1, next_try_at=next_try_at)
 
 
 DIGESTS = Digests()
@@ -116,9 +120,43 @@ def _email(digest: Digest, context: dict) -> EmailMultiAlternatives:
     return message
 
 
-def sweep_digests(now: datetime | None = None) -> int:
+def sweep_digests(now: datetime | None = None) -> dict:
+    """Marks digests whose worker died as unknown, and returns the ids of
+    digests to queue: those whose next try has come and that nobody picked
+    up since (digests never tried are queued by the hourly tick)."""
     now = now or timezone.now()
     expired = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
-    return Digest.objects.filter(state=DigestState.SENDING, claimed_at__lt=expired).update(
+    unknown = Digest.objects.filter(state=DigestState.SENDING, claimed_at__lt=expired).update(
         state=DigestState.UNKNOWN, last_error="Worker stopped while sending"
+    )
+    retry = list(
+        Digest.objects.filter(state=DigestState.PENDING, next_try_at__lte=now)
+        .filter(not_queued_since_due(now - QUEUE_GRACE))
+        .values_list("pk", flat=True)
+    )
+    Digest.objects.filter(pk__in=retry, state=DigestState.PENDING).update(claimed_at=now)
+    return {"unknown": unknown, "requeue": retry}
+
+
+def resend(digest_ids: list[int]) -> list[int]:
+    """An administrator chose to send again digests whose outcome was unknown
+    (cut off by a stopped worker) or that failed: waiting again, with fresh
+    attempts. Returns their ids, to queue."""
+    rows = Digest.objects.filter(pk__in=digest_ids, state__in=[DigestState.UNKNOWN, DigestState.FAILED])
+    ids = list(rows.values_list("pk", flat=True))
+    Digest.objects.filter(pk__in=ids).update(
+        state=DigestState.PENDING,
+        attempts=0,
+        claimed_at=timezone.now(),  # queued now; by the sweeper if that fails
+        last_error="",
+        failing_since=None,
+        next_try_at=None,
+    )
+    return ids
+
+
+def mark_arrived(digest_ids: list[int]) -> int:
+    """An administrator checked that the unknown digests did arrive."""
+    return Digest.objects.filter(pk__in=digest_ids, state=DigestState.UNKNOWN).update(
+        state=DigestState.SENT, sent_at=F("claimed_at")
     )

@@ -9,7 +9,7 @@ from . import sending
 from .models import DigestKind
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(**outbox.SEND_TASK_OPTIONS)
 def send_digests(digest_ids: list[int]) -> dict:
     outcome = outbox.deliver(sending.DIGESTS, digest_ids)
     outbox.follow_up(send_digests, outcome, sending.GROUP_SIZE)
@@ -40,5 +40,8 @@ def queue_leadership_digests() -> int:
 
 
 @shared_task
-def sweep_digests() -> int:
-    return sending.sweep_digests()
+def sweep_digests() -> dict:
+    result = sending.sweep_digests()
+    for group in outbox.in_groups(result["requeue"], sending.GROUP_SIZE):
+        send_digests.delay(group)
+    return {"unknown": result["unknown"], "requeued": len(result["requeue"])}

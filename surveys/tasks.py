@@ -10,12 +10,8 @@ from .choices import SendState
 from .models import Invitation
 from .services import rounds, sending, spent_links
 
-# A send survives its worker dying (acks_late, reject on worker lost): the
-# claim makes a second run harmless.
-SEND_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
 
-
-@shared_task(**SEND_OPTIONS)
+@shared_task(**outbox.SEND_TASK_OPTIONS)
 def send_invitations(invitation_ids: list[int]) -> dict:
     """A group of invitations' first emails, over one mail connection."""
     outcome = outbox.deliver(sending.FIRST_EMAILS, invitation_ids)
@@ -23,7 +19,7 @@ def send_invitations(invitation_ids: list[int]) -> dict:
     return outcome.summary()
 
 
-@shared_task(**SEND_OPTIONS)
+@shared_task(**outbox.SEND_TASK_OPTIONS)
 def send_reminders(invitation_ids: list[int]) -> dict:
     """A group of invitations' next reminders, over one mail connection."""
     outcome = outbox.deliver(sending.REMINDERS, invitation_ids)

@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A sending claimed longer ago than this, and still not marked sent, belongs to
 # a worker that died: its outcome is unknown (see surveys/services/sending.py).
 SEND_LEASE_SECONDS = env.int("SEND_LEASE_SECONDS", default=5 * 60)
+# An email that meets errors before the mail server took it (the server down,
+# slow or full) is tried again, after pauses growing to this long, for this
+# many hours before it counts as failed (core/outbox.py).
+SEND_RETRY_HOURS = env.int("SEND_RETRY_HOURS", default=24)
+SEND_LONGEST_PAUSE_SECONDS = env.int("SEND_LONGEST_PAUSE_SECONDS", default=30 * 60)
 
 # The release rule (docs/privacy.md). A closed round's answers by private link
 # are released as a unit only when at least this many people answered.
@@ -272,10 +277,29 @@ SURVEY_SHARED_ANSWERS_PER_DAY = env.int("SURVEY_SHARED_ANSWERS_PER_DAY", default
 # someone before a unit is released to everyone who reads results.
 SURVEY_REVIEW_DAYS = env.int("SURVEY_REVIEW_DAYS", default=3)
 
+
+def redis_caches(url: str) -> dict:
+    """The caches on Redis. Never waiting long on a Redis that is away; the
+    survey pages' rate limit ("rate_limit") lets people through when Redis
+    is away (logged, as "crm.rate_limit_cache") instead of answering 500: a
+    respondent's answers matter more than the limit for a minute."""
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    backend = "django_redis.cache.RedisCache"
+    return {
+        "default": {"BACKEND": backend, "LOCATION": url, "OPTIONS": options},
+        "rate_limit": {"BACKEND": backend, "LOCATION": url, "OPTIONS": options | {"IGNORE_EXCEPTIONS": True}},
+    }
+
+
 if REDIS_URL:
     # Shared by all web workers, so rate limits hold across processes.
     # django-redis rather than Django's own backend: Django's builds a new
     # redis client (copying its ~170 response callbacks) for every cache call,
     # and the rate limiter makes two on every survey page and submission;
     # django-redis keeps one client per server (about half the CPU per call).
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = redis_caches(REDIS_URL)
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "crm.rate_limit_cache"
+    RATELIMIT_USE_CACHE = "rate_limit"
+# A cache that fails (answers nothing) lets the request through.
+RATELIMIT_FAIL_OPEN = True

@@ -198,6 +198,11 @@ class Invitation(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
+    # When the current run of send errors began, and when to try again
+    # (core.outbox); empty when nothing is failing. Shared by the first email
+    # and the reminders, which are never on their way at the same time.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)
     reminder_state = models.CharField(max_length=8, choices=SendState.choices, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     # Tries at the current reminder; reset when it goes out.

@@ -24,12 +24,15 @@ DEFAULT_CLOSE_AFTER = timedelta(days=21)
 
 
 def add_months(moment: datetime, months: int, day: int | None = None) -> datetime:
-    """The same time `months` later, on `day` (default: the same day); a day
-    past the month's end becomes its last day."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(day or moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
+    """The same local time (TIME_ZONE) `months` later, on `day` (default:
+    the same day); a day past the month's end becomes its last day. Local,
+    so that a 09:00 schedule stays at 09:00 across daylight-saving changes."""
+    local = timezone.localtime(moment)
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    day = min(day or local.day, calendar.monthrange(year, month)[1])
+    wall_clock = local.replace(year=year, month=month, day=day, tzinfo=None)
+    return timezone.make_aware(wall_clock)
 
 
 def eligible_recipients(survey: Survey) -> QuerySet:

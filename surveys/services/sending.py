@@ -10,14 +10,16 @@ Nothing is resent, or dropped, silently."""
 
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
-from core.outbox import Letter
+from core import outbox
+from core.outbox import QUEUE_GRACE, Letter, due
 
 from .. import emails
 from ..choices import RoundStatus, SendState
@@ -30,6 +32,9 @@ from ..tokens import new_token
 # 20 rather than 40: 40 sent faster, but every unknown row is a manager's
 # guess, and a guess of "resend" for a message that did arrive is a duplicate.
 CLAIM_SIZE = 20
+# At most this many waiting invitations queued again by one sweep, oldest
+# first (see core.outbox.QUEUE_GRACE).
+SWEEP_LIMIT = 5000
 
 
 def open_rounds() -> Q:
@@ -72,7 +77,7 @@ class _SurveyEmails:
     attempts_field: str
     template: str
 
-    def _claimable(self, ids: list[int]):
+    def _claimable(self, ids: list[int], now: datetime):
         raise NotImplementedError
 
     def _claim_update(self, now: datetime) -> dict:
@@ -88,7 +93,7 @@ class _SurveyEmails:
         a person who opted out since is recorded as failed and not emailed."""
         now = now or timezone.now()
         with transaction.atomic():
-            rows = self._claimable(ids)
+            rows = self._claimable(ids, now)
             if not rows:
                 return []
             Invitation.objects.filter(pk__in=[row.pk for row in rows]).update(**self._claim_update(now))
@@ -116,7 +121,7 @@ class _SurveyEmails:
             self.template, [(row, tokens[row.pk][0]) for row in rows], context_of, last_of=self._is_last
         )
         return [
-            Letter(row.pk, message, getattr(row, self.attempts_field))
+            Letter(row.pk, message, getattr(row, self.attempts_field), row.failing_since)
             for row, message in zip(rows, messages, strict=True)
         ]
 
@@ -131,15 +136,21 @@ class _SurveyEmails:
     def _sending(self, ids) -> QuerySet:
         return Invitation.objects.filter(pk__in=ids, **{self.state_field: SendState.SENDING})
 
-    def mark_waiting(self, pk: int, reason: str) -> None:
-        self._sending([pk]).update(**{self.state_field: SendState.PENDING}, last_error=reason)
+    def mark_waiting(self, ids: list[int], reason: str, next_try_at: datetime, failing_since: datetime) -> None:
+        self._sending(ids).update(
+            **{self.state_field: SendState.PENDING},
+            last_error=reason,
+            next_try_at=next_try_at,
+            failing_since=failing_since,
+        )
 
     def mark_failed(self, pk: int, reason: str) -> None:
-        self._sending([pk]).update(**{self.state_field: SendState.FAILED}, last_error=reason)
+        self._sending([pk]).update(**{self.state_field: SendState.FAILED}, last_error=reason, next_try_at=None)
 
-    def give_back(self, ids: list[int]) -> None:
+    def give_back(self, ids: list[int], next_try_at: datetime | None = None) -> None:
         self._sending(ids).update(
-            **{self.state_field: SendState.PENDING, self.attempts_field: F(self.attempts_field) - 1}
+            **{self.state_field: SendState.PENDING, self.attempts_field: F(self.attempts_field) - 1},
+            next_try_at=next_try_at,
         )
 
 
@@ -149,8 +160,8 @@ class FirstEmails(_SurveyEmails):
     name = "invitations"
     state_field, attempts_field, template = "state", "attempts", "invitation"
 
-    def _claimable(self, ids: list[int]) -> list[Invitation]:
-        return list(self._rows(ids, state=SendState.PENDING))
+    def _claimable(self, ids: list[int], now: datetime) -> list[Invitation]:
+        return list(self._rows(ids, state=SendState.PENDING).filter(due(now)))
 
     def _claim_update(self, now: datetime) -> dict:
         return {"state": SendState.SENDING, "attempts": F("attempts") + 1, "claimed_at": now}
@@ -160,8 +171,11 @@ class FirstEmails(_SurveyEmails):
         the lease was marked so by the sweeper, but now its outcome is known."""
         with transaction.atomic(), without_waiting_for_disk():
             Invitation.objects.filter(pk__in=ids, state__in=[SendState.SENDING, SendState.UNKNOWN]).update(
-                state=SendState.SENT, sent_at=timezone.now(), last_error=""
+                state=SendState.SENT, sent_at=timezone.now(), last_error="", failing_since=None, next_try_at=None
             )
+
+    def mark_unknown(self, pk: int, reason: str) -> None:
+        self._sending([pk]).update(state=SendState.UNKNOWN, last_error=reason, next_try_at=None)
 
 
 class Reminders(_SurveyEmails):
@@ -176,11 +190,11 @@ class Reminders(_SurveyEmails):
     def __init__(self, now: Callable[[], datetime] = timezone.now):
         self.now = now
 
-    def _claimable(self, ids: list[int]) -> list[Invitation]:
+    def _claimable(self, ids: list[int], now: datetime) -> list[Invitation]:
         rows = self._rows(ids, state=SendState.SENT, responded=False, reminders_sent__lt=F("round__max_reminders"))
         rows = rows.exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN, SendState.FAILED])
         now = self.now()
-        return [row for row in rows if reminder_due(row, now)]
+        return [row for row in rows.filter(due(now)) if reminder_due(row, now)]
 
     def _claim_update(self, now: datetime) -> dict:
         return {
@@ -198,6 +212,19 @@ class Reminders(_SurveyEmails):
             reminders_sent=F("reminders_sent") + 1,
             reminder_attempts=0,
             last_reminded_at=timezone.now(),
+            failing_since=None,
+            next_try_at=None,
+        )
+
+    def mark_unknown(self, pk: int, reason: str) -> None:
+        """As the sweeper does: an unknown reminder counts as sent, since a
+        second reminder is worse than none."""
+        self._sending([pk]).update(
+            reminder_state=SendState.UNKNOWN,
+            reminders_sent=F("reminders_sent") + 1,
+            last_reminded_at=timezone.now(),
+            last_error=reason,
+            next_try_at=None,
         )
 
 
@@ -210,7 +237,11 @@ def reminders_due(now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     candidates = (
         Invitation.objects.filter(
-            open_rounds(), state=SendState.SENT, responded=False, reminders_sent__lt=F("round__max_reminders")
+            open_rounds(),
+            due(now),
+            state=SendState.SENT,
+            responded=False,
+            reminders_sent__lt=F("round__max_reminders"),
         )
         .exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN, SendState.FAILED])
         .select_related("round")
@@ -221,7 +252,9 @@ def reminders_due(now: datetime | None = None) -> list[int]:
 
 def sweep(now: datetime | None = None) -> dict:
     """Marks sends whose worker died as unknown, and returns the ids of
-    waiting invitations nobody seems to be working on, to queue again."""
+    waiting invitations to queue: those whose next try has come, and those
+    queued a while ago that nobody picked up (QUEUE_GRACE). The one place
+    retries are queued from."""
     now = now or timezone.now()
     expired = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
     unknown = Invitation.objects.filter(state=SendState.SENDING, claimed_at__lt=expired).update(
@@ -231,13 +264,16 @@ def sweep(now: datetime | None = None) -> dict:
     unknown_reminders = Invitation.objects.filter(
         reminder_state=SendState.SENDING, reminder_claimed_at__lt=expired
     ).update(reminder_state=SendState.UNKNOWN, reminders_sent=F("reminders_sent") + 1, last_reminded_at=now)
+    queued_before = now - QUEUE_GRACE
     stalled = list(
-        Invitation.objects.filter(open_rounds(), state=SendState.PENDING)
-        .filter(Q(claimed_at__lt=expired) | Q(claimed_at__isnull=True, round__opened_at__lt=expired))
-        .values_list("pk", flat=True)
+        Invitation.objects.filter(open_rounds(), due(now), state=SendState.PENDING)
+        .filter(
+            outbox.not_queued_since_due(queued_before) | Q(claimed_at__isnull=True, round__opened_at__lt=queued_before)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
-    # Queued again now: the next sweep leaves them alone for a whole lease,
-    # so a long backlog is not queued once more every minute.
+    # Queued again now: the next sweeps leave them alone for QUEUE_GRACE.
     Invitation.objects.filter(pk__in=stalled, state=SendState.PENDING).update(claimed_at=now)
     return {"unknown": unknown, "unknown_reminders": unknown_reminders, "requeue": stalled}
 
@@ -251,7 +287,15 @@ def resend(invitation_ids: list[int]) -> list[int]:
         open_rounds(), pk__in=invitation_ids, state__in=[SendState.UNKNOWN, SendState.FAILED], responded=False
     )
     ids = list(rows.values_list("pk", flat=True))
-    Invitation.objects.filter(pk__in=ids).update(state=SendState.PENDING, claimed_at=None, last_error="", attempts=0)
+    Invitation.objects.filter(pk__in=ids).update(
+        # claimed_at: queued now (the caller queues them; the sweeper, if that fails).
+        state=SendState.PENDING,
+        claimed_at=timezone.now(),
+        last_error="",
+        attempts=0,
+        failing_since=None,
+        next_try_at=None,
+    )
     return ids
 
 
@@ -260,3 +304,27 @@ def mark_arrived(invitation_ids: list[int]) -> int:
     return Invitation.objects.filter(pk__in=invitation_ids, state=SendState.UNKNOWN).update(
         state=SendState.SENT, sent_at=F("claimed_at")
     )
+
+
+@dataclass
+class Held:
+    """Why a round's invitations are waiting: since when sending them has
+    been failing, the last error, and the next try."""
+
+    count: int
+    since: datetime
+    next_try_at: datetime | None
+    last_error: str
+
+
+def held_back(round_id: int) -> Held | None:
+    """The round's invitations waiting after errors, or None when none is
+    (two queries)."""
+    waiting = Invitation.objects.filter(round_id=round_id, failing_since__isnull=False).filter(
+        Q(state=SendState.PENDING) | Q(reminder_state=SendState.PENDING)
+    )
+    figures = waiting.aggregate(count=Count("pk"), since=Min("failing_since"), next_try_at=Min("next_try_at"))
+    if not figures["count"]:
+        return None
+    last_error = waiting.order_by("-failing_since", "-pk").values_list("last_error", flat=True).first() or ""
+    return Held(last_error=last_error, **figures)

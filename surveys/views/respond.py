@@ -3,10 +3,12 @@ from another site, English and Spanish. A GET never uses a link up (mail
 scanners open links); only a POST with a valid CSRF token records answers."""
 
 import logging
+import re
 from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -47,18 +49,45 @@ def public_view(view):
 
     @wraps(view)
     def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = rate_limited(request) if getattr(request, "limited", False) else view(request, *args, **kwargs)
+        if getattr(request, "limited", False):
+            response = answers_kept(request, busy=True) if request.method == "POST" else rate_limited(request)
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except DatabaseError:
+                if request.method != "POST":
+                    raise
+                log.warning("Answers could not be saved (database error); shown back to the person")
+                response = answers_kept(request, busy=False)
         # Django logs every 4xx with its path, and the path holds the private
         # token: a form error would put a live link in the logs. The status
         # alone is logged instead.
         if response.status_code >= 400:
             log.info("Public survey page answered %s", response.status_code)
             # Django's own flag (django.utils.log.log_response), not in django-stubs.
-            response._has_been_logged = True  # type: ignore[union-attr]
+            response._has_been_logged = True  # type: ignore[attr-defined]
         return response
 
     limited_view = ratelimit(key="ip", rate=RATE, method=ratelimit.ALL, block=False)(limited_view)
     return login_not_required(never_cache(limited_view))
+
+
+# The answer fields of the survey form (surveys/forms/answers.py), and the
+# language the page was in.
+_ANSWER_FIELD = re.compile(r"q\d{1,10}|language")
+
+
+def answers_kept(request: HttpRequest, *, busy: bool) -> HttpResponse:
+    """A POST that could not be taken (rate-limited, or the database away):
+    the person's answers, as they sent them, in a form that sends them again
+    with one press. Built from the POST alone, with no look at the link, so
+    it tells nothing about the link (a rate-limited client learns nothing
+    more) and works with the database down."""
+    kept = [(name, value) for name, values in request.POST.lists() if _ANSWER_FIELD.fullmatch(name) for value in values]
+    language = pick_language(request, "en")
+    with translation.override(language):
+        context = {"language": language, "kept": kept, "busy": busy}
+        return render(request, "surveys/respond/answers_kept.html", context, status=429 if busy else 503)
 
 
 def rate_limited(request: HttpRequest) -> HttpResponse:

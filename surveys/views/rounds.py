@@ -1,11 +1,12 @@
 """Rounds: open one by hand, watch it go out, deal with unknown sends, close
 the loop, print the poster of the shared link."""
 
+from functools import partial
+
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core import queueing
 from core.query_values import parse_id
 
 from ..choices import ResponseChannel, SendState
@@ -40,7 +42,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     except RoundRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(survey.get_absolute_url())
-    dispatch_round.delay_on_commit(new_round.pk)
+    queueing.after_commit(partial(dispatch_round.delay, new_round.pk))
     messages.success(request, _("Round opened. Invitations are going out now."))
     return redirect(new_round.get_absolute_url())
 
@@ -63,6 +65,7 @@ def _round_page(request: HttpRequest, survey_round: Round, *, loop_form=None, st
     )
     context = {
         "round": outcomes.round_outcome(survey_round),
+        "held": sending.held_back(survey_round.pk),
         "survey": survey_round.survey,
         # A burst of shared-link answers on one day stands out here.
         "shared_by_day": list(shared_by_day) if survey_round.shared_token_hash else [],
@@ -83,7 +86,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def round_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar alone, polled by htmx while the round is going out."""
-    return render(request, "surveys/_round_progress.html", {"round": _round_with_counts(pk)})
+    context = {"round": _round_with_counts(pk), "held": sending.held_back(pk)}
+    return render(request, "surveys/_round_progress.html", context)
 
 
 @permission_required("surveys.change_invitation", raise_exception=True)
@@ -102,7 +106,7 @@ def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
         return _round_page(request, survey_round, status=400)
     if action == "resend":
         again = sending.resend(ids)
-        transaction.on_commit(lambda: queue_in_groups(send_invitations, again))
+        queueing.after_commit(partial(queue_in_groups, send_invitations, again))
         messages.success(request, _("%(count)s invitations will be sent again.") % {"count": len(again)})
     else:
         count = sending.mark_arrived(ids)

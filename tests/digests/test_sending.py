@@ -7,7 +7,9 @@ import smtplib
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from core import outbox
@@ -41,7 +43,8 @@ def _overdue_follow_up(lead):
 def send_digest(digest_id: int) -> str:
     """One digest through the outbox, as the task sends it: what happened to it."""
     outcome = outbox.deliver(digests.DIGESTS, [digest_id])
-    done = next((name for name in ("sent", "failed", "retry") if digest_id in getattr(outcome, name)), None)
+    names = ("sent", "failed", "unknown", "waiting")
+    done = next((name for name in names if digest_id in getattr(outcome, name)), None)
     if done is None and Digest.objects.filter(pk=digest_id, state=DigestState.SKIPPED).exists():
         return "nothing to say"
     return done or "nothing to do"
@@ -107,12 +110,16 @@ def test_a_transient_error_returns_the_digest_for_a_retry(lead):
     # A server's message can quote the address: it must not be kept.
     error = smtplib.SMTPServerDisconnected("Connection lost while sending to dana@example.org")
     with mock.patch("digests.sending.EmailMultiAlternatives.send", side_effect=error):
-        assert send_digest(digest_id) == "retry"
+        assert send_digest(digest_id) == "waiting"
     digest = Digest.objects.get()
     assert digest.state == DigestState.PENDING
     assert "SMTPServerDisconnected" in digest.last_error
     assert "dana@example.org" not in digest.last_error
-    assert send_digest(digest_id) == "sent"
+    assert digests.sweep_digests()["requeue"] == []  # not before its next try
+    with time_machine.travel(digest.next_try_at, tick=False):
+        assert digests.sweep_digests()["requeue"] == [digest_id]
+        assert send_digest(digest_id) == "sent"
+    assert len(mail.outbox) == 1
 
 
 def test_a_permanent_error_fails_the_digest(lead):
@@ -130,7 +137,7 @@ def test_a_digest_left_sending_by_a_dead_worker_becomes_unknown(lead, settings):
     Digest.objects.filter(pk=digest_id).update(
         state=DigestState.SENDING, claimed_at=timezone.now() - datetime.timedelta(hours=1)
     )
-    assert digests.sweep_digests() == 1
+    assert digests.sweep_digests() == {"unknown": 1, "requeue": []}
     assert Digest.objects.get().state == DigestState.UNKNOWN
     assert send_digest(digest_id) == "nothing to do"  # sending state: a second email would be worse than none
 
@@ -157,3 +164,25 @@ def test_the_hourly_tasks_wait_for_the_morning(lead, settings):
     with mock.patch("digests.tasks.timezone.localtime", return_value=timezone.now().replace(hour=5)):
         assert tasks.queue_follow_up_digests() == 0
     assert Digest.objects.count() == 0
+
+
+def test_an_administrator_resends_a_cut_off_digest_or_marks_it_sent(
+    lead, admin_client_, django_capture_on_commit_callbacks
+):
+    _overdue_follow_up(lead)
+    [cut_off] = digests.queue_digests(DigestKind.FOLLOW_UP, TODAY)
+    Digest.objects.filter(pk=cut_off).update(state=DigestState.UNKNOWN, claimed_at=timezone.now())
+    checked = Digest.objects.create(
+        kind=DigestKind.LEADERSHIP, user=lead, period=TODAY, state=DigestState.UNKNOWN, claimed_at=timezone.now()
+    )
+    changelist = reverse("admin:digests_digest_changelist")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resent = admin_client_.post(changelist, {"action": "send_again", "_selected_action": [cut_off]}, follow=True)
+    marked = admin_client_.post(changelist, {"action": "mark_arrived", "_selected_action": [checked.pk]}, follow=True)
+
+    assert "1 digest will be sent again." in resent.content.decode()
+    assert "1 digest marked as sent." in marked.content.decode()
+    assert Digest.objects.get(pk=cut_off).state == DigestState.SENT  # eager: sent at once
+    assert [message.to for message in mail.outbox] == [["dana@example.org"]]
+    assert Digest.objects.get(pk=checked.pk).state == DigestState.SENT

@@ -161,11 +161,12 @@ def test_a_transient_error_leaves_the_reminder_to_try_again():
         time_machine.travel(day(8), tick=False),
         mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPConnectError(421, b"busy")),
     ):
-        assert outbox.deliver(sending.REMINDERS, [row.pk]).retry == [row.pk]
+        assert outbox.deliver(sending.REMINDERS, [row.pk]).waiting == [row.pk]
     row.refresh_from_db()
     assert (row.reminder_state, row.reminders_sent) == (SendState.PENDING, 0)
-    assert due_ids(day(8)) == [row.pk]
-    assert run_beat(day(8)) == 1
+    assert due_ids(day(8)) == []  # not before its next try
+    assert due_ids(row.next_try_at) == [row.pk]
+    assert run_beat(row.next_try_at) == 1
     assert len(mail.outbox) == 1
 
 

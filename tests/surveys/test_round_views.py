@@ -233,3 +233,23 @@ def test_an_empty_loop_item_is_refused(manager_client, busy_round):
 def test_leadership_cannot_add_loop_items(leader_client, busy_round):
     assert leader_client.post(url("loop_item_create", busy_round.pk), LOOP).status_code == 403
     assert not YouSaidWeDid.objects.exists()
+
+
+def test_the_round_page_says_why_invitations_are_waiting(manager_client, survey):
+    survey_round = RoundFactory(survey=survey)
+    since = timezone.make_aware(datetime.datetime(2026, 12, 2, 10, 42))
+    for _ in range(2):
+        InvitationFactory(
+            round=survey_round,
+            failing_since=since,
+            next_try_at=since + datetime.timedelta(minutes=28),
+            last_error="ConnectionRefusedError",
+        )
+    InvitationFactory(round=survey_round)  # waiting for its first try: no reason to give
+
+    for name in ("round_detail", "round_progress"):
+        page = manager_client.get(url(name, survey_round.pk)).content.decode()
+        assert "2 invitations are waiting: sending them has failed since 2 Dec 10:42 (ConnectionRefusedError)." in page
+        assert "Next try at 2 Dec 11:10" in page
+    InvitationFactory._meta.model.objects.update(failing_since=None)
+    assert "has failed since" not in manager_client.get(url("round_progress", survey_round.pk)).content.decode()

@@ -225,3 +225,23 @@ def test_a_monthly_schedule_on_the_31st_comes_back_to_the_31st_tick_by_tick(mont
             rounds.open_due_rounds()
             rounds.close_due_rounds(now + datetime.timedelta(days=40))
         assert Schedule.objects.get().next_run_at == expected_next
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # 09:00 in Madrid: 08:00 UTC in winter, 07:00 UTC in summer.
+        (
+            datetime.datetime(2026, 1, 15, 8, tzinfo=datetime.UTC),
+            datetime.datetime(2026, 4, 15, 7, tzinfo=datetime.UTC),
+        ),
+        (
+            datetime.datetime(2026, 7, 15, 7, tzinfo=datetime.UTC),
+            datetime.datetime(2026, 11, 15, 8, tzinfo=datetime.UTC),
+        ),
+    ],
+)
+def test_a_monthly_slot_keeps_its_local_time_across_daylight_saving(settings, start, expected):
+    settings.TIME_ZONE = "Europe/Madrid"
+    months = 3 if start.month == 1 else 4
+    assert rounds.add_months(start, months) == expected

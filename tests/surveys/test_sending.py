@@ -6,6 +6,7 @@ import smtplib
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -39,11 +40,16 @@ def state(invitation) -> Invitation:
 
 def deliver_one(invitation) -> str:
     """The invitation's first email through the outbox, as the task sends it:
-    what happened to it ("sent", "failed", "retry" or "nothing to do")."""
+    what happened to it ("sent", "failed", "unknown", "waiting" or "nothing
+    to do")."""
     outcome = outbox.deliver(sending.FIRST_EMAILS, [invitation.pk])
-    return next(
-        (name for name in ("sent", "failed", "retry") if invitation.pk in getattr(outcome, name)), "nothing to do"
-    )
+    names = ("sent", "failed", "unknown", "waiting")
+    return next((name for name in names if invitation.pk in getattr(outcome, name)), "nothing to do")
+
+
+def after_its_pause(invitation):
+    """The clock moved to the invitation's next try."""
+    return time_machine.travel(state(invitation).next_try_at, tick=False)
 
 
 def test_one_email_with_subject_text_html_and_opt_out(invitation):
@@ -85,41 +91,48 @@ def test_a_task_delivered_again_after_success_sends_nothing(invitation):
     assert len(mail.outbox) == 1
 
 
-def test_a_transient_error_hands_the_row_back_for_a_retry(invitation):
+def test_a_transient_error_leaves_the_row_waiting_until_its_next_try(invitation):
     with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")):
-        assert deliver_one(invitation) == "retry"
+        assert deliver_one(invitation) == "waiting"
     row = state(invitation)
     assert (row.state, row.attempts) == (SendState.PENDING, 1)
     assert "SMTPServerDisconnected" in row.last_error
-    assert deliver_one(invitation) == "sent"
+    assert row.failing_since is not None and row.next_try_at > row.failing_since
+    assert deliver_one(invitation) == "nothing to do"  # not yet
+    with after_its_pause(invitation):
+        assert deliver_one(invitation) == "sent"
     assert len(mail.outbox) == 1
-    assert state(invitation).attempts == 2
-
-
-def test_after_max_attempts_a_transient_error_becomes_failed(invitation):
-    with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")):
-        for _ in range(outbox.MAX_ATTEMPTS - 1):
-            assert deliver_one(invitation) == "retry"
-        assert deliver_one(invitation) == "failed"
     row = state(invitation)
-    assert (row.state, row.attempts) == (SendState.FAILED, outbox.MAX_ATTEMPTS)
-    assert deliver_one(invitation) == "nothing to do"
+    assert (row.attempts, row.failing_since, row.next_try_at) == (2, None, None)
+
+
+def test_a_transient_error_fails_for_good_only_after_the_retry_window(invitation, settings):
+    with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")):
+        assert deliver_one(invitation) == "waiting"
+        tries = 1
+        while state(invitation).state == SendState.PENDING:
+            row = state(invitation)
+            assert row.next_try_at - row.claimed_at <= datetime.timedelta(seconds=settings.SEND_LONGEST_PAUSE_SECONDS)
+            with after_its_pause(invitation):
+                deliver_one(invitation)
+            tries += 1
+    row = state(invitation)
+    assert row.state == SendState.FAILED and "still failing after 24 hours" in row.last_error
+    assert row.claimed_at - row.failing_since >= datetime.timedelta(hours=24)
+    assert tries > 40  # tried all day, not six times in fifteen minutes
     assert mail.outbox == []
 
 
-def test_the_task_retries_a_transient_error_until_it_gives_up(invitation):
-    with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")) as send:
-        tasks.send_invitations.delay([invitation.pk])  # eager: the retries run at once
-    assert send.call_count == outbox.MAX_ATTEMPTS
-    assert state(invitation).state == SendState.FAILED
-
-
-def test_the_task_retries_and_then_sends_once(invitation):
-    with mock.patch(SEND, side_effect=[smtplib.SMTPServerDisconnected("gone"), 1]) as send:
+def test_the_sweeper_queues_a_waiting_row_when_its_next_try_comes(invitation):
+    with mock.patch(SEND, side_effect=smtplib.SMTPServerDisconnected("gone")):
         tasks.send_invitations.delay([invitation.pk])
-    assert send.call_count == 2
+    assert state(invitation).state == SendState.PENDING
+    assert sending.sweep()["requeue"] == []
+    with after_its_pause(invitation):
+        assert tasks.sweep_sending() == {"unknown": 0, "requeued": 1}  # eager: sent at once
     row = state(invitation)
     assert (row.state, row.attempts) == (SendState.SENT, 2)
+    assert len(mail.outbox) == 1
 
 
 def test_a_permanent_error_fails_without_keeping_the_address(invitation):
@@ -156,14 +169,15 @@ def test_the_sweeper_marks_a_dead_send_unknown_and_never_resends_it(invitation, 
     assert mail.outbox == []
 
 
-def test_the_sweeper_requeues_invitations_nobody_picked_up(invitation, settings):
-    long_ago = timezone.now() - datetime.timedelta(seconds=settings.SEND_LEASE_SECONDS + 1)
-    invitation.round.opened_at = long_ago
+def test_the_sweeper_requeues_invitations_nobody_picked_up_within_a_minute(invitation):
+    invitation.round.opened_at = timezone.now() - datetime.timedelta(seconds=30)
     invitation.round.save()
     with mock.patch("surveys.tasks.send_invitations.delay") as delay:
-        assert tasks.sweep_sending() == {"unknown": 0, "requeued": 1}
-        # Queued again: the next sweep waits a whole lease before doing it again.
-        assert tasks.sweep_sending() == {"unknown": 0, "requeued": 0}
+        assert tasks.sweep_sending() == {"unknown": 0, "requeued": 0}  # its task may still be on its way
+        with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31), tick=False):
+            assert tasks.sweep_sending() == {"unknown": 0, "requeued": 1}
+            # Queued again: the next sweeps leave it alone for a minute.
+            assert tasks.sweep_sending() == {"unknown": 0, "requeued": 0}
     delay.assert_called_once_with([invitation.pk])
     assert state(invitation).state == SendState.PENDING
     assert deliver_one(invitation) == "sent"
@@ -185,7 +199,7 @@ def test_a_send_slower_than_its_lease_ends_sent(invitation):
 def test_resend_puts_unknown_and_failed_rows_back_with_fresh_attempts(survey):
     survey_round = RoundFactory(survey=survey)
     unknown = InvitationFactory(round=survey_round, state=SendState.UNKNOWN, attempts=1)
-    failed = InvitationFactory(round=survey_round, state=SendState.FAILED, attempts=outbox.MAX_ATTEMPTS)
+    failed = InvitationFactory(round=survey_round, state=SendState.FAILED, attempts=40)
     sent = InvitationFactory(round=survey_round, state=SendState.SENT)
     answered = InvitationFactory(round=survey_round, state=SendState.UNKNOWN, responded=True)
 
@@ -246,3 +260,34 @@ def test_tasks_are_queued_with_ids_only_a_group_per_task(survey, monkeypatch):
     assert [call.args for call in delay.call_args_list] == [([rows[0].pk, rows[1].pk],), ([rows[2].pk],)]
     assert all(call.kwargs == {} for call in delay.call_args_list)
     assert all(type(pk) is int for call in delay.call_args_list for pk in call.args[0])
+
+
+def test_a_mail_folder_that_cannot_be_written_is_retried_not_failed(invitation, settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "not-a-folder")
+    (tmp_path / "not-a-folder").write_text("a file where the folder should be")
+
+    assert deliver_one(invitation) == "waiting"
+    assert "ImproperlyConfigured" in state(invitation).last_error
+
+    settings.EMAIL_FILE_PATH = str(tmp_path / "sent-emails")  # fixed by a person
+    with after_its_pause(invitation):
+        assert deliver_one(invitation) == "sent"
+    assert len(list((tmp_path / "sent-emails").iterdir())) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPAuthenticationError(535, b"5.7.8 bad credentials"),
+        smtplib.SMTPSenderRefused(550, b"5.7.1 sender not allowed", "feedback@localhost"),
+    ],
+)
+def test_a_refused_login_or_sender_waits_for_a_person_to_fix_the_settings(survey, error):
+    """A 5xx about our settings, not about the person: nobody's invitation
+    fails for good over it, and the group stops at the first."""
+    rows = [InvitationFactory(round=RoundFactory(survey=survey)) for _ in range(3)]
+    with mock.patch(SEND, side_effect=error) as send:
+        outcome = outbox.deliver(sending.FIRST_EMAILS, [row.pk for row in rows])
+    assert send.call_count == 1
+    assert sorted(outcome.waiting) == sorted(row.pk for row in rows) and outcome.failed == []

@@ -1,6 +1,6 @@
 """Invitations sent in groups keep every promise of sending one by one: an
-error on one row touches no other, a transient one is retried for that row
-alone, a group that runs out of time hands back what it did not try, and the
+error on one message touches no other, an error of the server stops the
+group and the rest waits untried, a group that runs out of time hands back what it did not try, and the
 database work of a group does not grow with its size."""
 
 import smtplib
@@ -8,6 +8,7 @@ from collections import Counter
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -75,39 +76,45 @@ def test_a_group_sends_each_invitation_once_with_its_own_link(rows):
     assert len(mail.outbox) == 5
 
 
-def test_a_transient_error_hands_back_only_its_own_row(rows):
-    error = smtplib.SMTPServerDisconnected("gone")
-    with mock.patch(SEND, autospec=True, side_effect=failing_for("person2@example.net", error)):
+def test_a_refusal_of_one_message_hands_back_only_its_own_row(rows):
+    busy = smtplib.SMTPRecipientsRefused({"person2@example.net": (450, b"4.2.1 mailbox busy")})
+    with mock.patch(SEND, autospec=True, side_effect=failing_for("person2@example.net", busy)):
         outcome = send_group([r.pk for r in rows])
 
-    assert outcome.retry == [rows[2].pk] and len(outcome.sent) == 4
+    assert outcome.waiting == [rows[2].pk] and len(outcome.sent) == 4
     assert states(rows) == ["sent", "sent", "pending", "sent", "sent"]
-    assert "SMTPServerDisconnected" in Invitation.objects.get(pk=rows[2].pk).last_error
+    assert "SMTPRecipientsRefused" in Invitation.objects.get(pk=rows[2].pk).last_error
     assert "person2@example.net" not in delivered()
 
 
-def test_the_task_retries_the_failed_row_alone_and_sends_it_once(rows):
+def test_a_server_error_stops_the_group_and_the_rest_waits_untried(rows):
+    error = smtplib.SMTPServerDisconnected("gone")
+    with mock.patch(SEND, autospec=True, side_effect=failing_for("person2@example.net", error)) as patched:
+        outcome = send_group([r.pk for r in rows])
+
+    assert patched.call_count == 3  # the server is gone: nobody after person2 is tried
+    assert outcome.waiting == [r.pk for r in rows[2:]] and len(outcome.sent) == 2
+    assert states(rows) == ["sent", "sent", "pending", "pending", "pending"]
+    waiting = Invitation.objects.filter(pk__in=[r.pk for r in rows[2:]]).order_by("pk")
+    assert [row.attempts for row in waiting] == [1, 0, 0]  # an outage costs the untried rows nothing
+    assert len({row.next_try_at for row in waiting}) == 1
+
+
+def test_the_sweeper_sends_the_waiting_rows_once_when_their_time_comes(rows):
     error = smtplib.SMTPServerDisconnected("gone")
     send = failing_for("person2@example.net", error, times=2)
     with mock.patch(SEND, autospec=True, side_effect=send) as patched:
-        tasks.send_invitations.delay([r.pk for r in rows])  # eager: the retries run at once
+        tasks.send_invitations.delay([r.pk for r in rows])
+        for _ in range(2):
+            next_try = Invitation.objects.get(pk=rows[2].pk).next_try_at
+            with time_machine.travel(next_try, tick=False):
+                tasks.sweep_sending()  # eager: what it queues is sent at once
 
     assert patched.call_count == 5 + 2
     assert states(rows) == [SendState.SENT] * 5
     assert delivered() == Counter({f"person{n}@example.net": 1 for n in range(5)})
     assert Invitation.objects.get(pk=rows[2].pk).attempts == 3
-    assert {Invitation.objects.get(pk=r.pk).attempts for r in rows if r != rows[2]} == {1}
-
-
-def test_the_task_gives_up_on_a_row_after_max_attempts_and_not_on_the_others(rows):
-    error = smtplib.SMTPServerDisconnected("gone")
-    send = failing_for("person0@example.net", error, times=100)
-    with mock.patch(SEND, autospec=True, side_effect=send) as patched:
-        tasks.send_invitations.delay([r.pk for r in rows])
-
-    assert patched.call_count == 4 + outbox.MAX_ATTEMPTS
-    assert states(rows) == ["failed", "sent", "sent", "sent", "sent"]
-    assert len(mail.outbox) == 4
+    assert [Invitation.objects.get(pk=r.pk).attempts for r in rows] == [1, 1, 3, 1, 1]
 
 
 def test_a_permanent_error_and_an_opted_out_person_leave_the_others_alone(rows):
@@ -116,7 +123,7 @@ def test_a_permanent_error_and_an_opted_out_person_leave_the_others_alone(rows):
     with mock.patch(SEND, autospec=True, side_effect=failing_for("person1@example.net", refused)):
         outcome = send_group([r.pk for r in rows])
 
-    assert (outcome.failed, outcome.retry) == ([rows[1].pk], [])  # the opted-out row is failed at the claim
+    assert (outcome.failed, outcome.waiting) == ([rows[1].pk], [])  # the opted-out row is failed at the claim
     assert states(rows) == ["sent", "failed", "sent", "failed", "sent"]
     assert sorted(delivered()) == ["person0@example.net", "person2@example.net", "person4@example.net"]
 

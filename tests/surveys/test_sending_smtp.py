@@ -41,22 +41,20 @@ def _rows(addresses: list[str]):
     return [InvitationFactory(round=survey_round, recipient=RecipientFactory(email=a)) for a in addresses]
 
 
-def test_a_group_goes_over_one_connection_and_an_error_opens_a_new_one(smtp):
+def test_a_group_goes_over_one_connection_and_a_refusal_keeps_it(smtp):
     rows = _rows([f"person{n}@example.net" for n in range(4)])
     CountingSMTP.opened = 0
-    real_send = smtplib.SMTP.sendmail
-    calls = {"n": 0}
+    real_rcpt = smtplib.SMTP.rcpt
 
-    def drops_the_third(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise smtplib.SMTPServerDisconnected("gone")
-        return real_send(self, *args, **kwargs)
+    def busy_for_the_third(self, recipient, *args, **kwargs):
+        if recipient == "person2@example.net":
+            return (450, b"4.2.1 mailbox busy")
+        return real_rcpt(self, recipient, *args, **kwargs)
 
-    with mock.patch("smtplib.SMTP", CountingSMTP), mock.patch.object(CountingSMTP, "sendmail", drops_the_third):
+    with mock.patch("smtplib.SMTP", CountingSMTP), mock.patch.object(CountingSMTP, "rcpt", busy_for_the_third):
         outcome = outbox.deliver(sending.FIRST_EMAILS, [row.pk for row in rows])
-    assert (len(outcome.sent), outcome.retry) == (3, [rows[2].pk])
-    assert CountingSMTP.opened == 2
+    assert (len(outcome.sent), outcome.waiting) == (3, [rows[2].pk])
+    assert CountingSMTP.opened == 1  # the server refused one message, and stays in step
     assert sum(smtp.received.values()) == 3
 
 
