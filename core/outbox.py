@@ -21,7 +21,9 @@ Each kind of email is a database row whose state says whether it went out.
    (refused, timed out, disconnected): the rest of the group waits for the
    same next try, untried (an outage costs no attempts), and no goodbye is
    said to a server that may be stuck;
-5. gives back, untried, the rows it had no time left for.
+5. gives back, untried, the rows it had no time left for;
+6. when a row that had been failing goes out, wakes every waiting row of
+   its kind: the server is back, and nobody waits out a long pause.
 
 A worker killed between sending and recording leaves rows claimed; each
 kind's sweeper turns them `unknown` after a lease, for a manager to decide.
@@ -111,6 +113,10 @@ class Kind(Protocol):
 
     def mark_failed(self, pk: int, reason: str) -> None: ...
 
+    def wake_waiting(self) -> None:
+        """The mail server is back: every row waiting after errors may be
+        tried now (the sweeper queues them within a minute)."""
+
     def mark_unknown(self, pk: int, reason: str) -> None:
         """The message may have arrived: never retried by itself."""
 
@@ -193,6 +199,8 @@ def deliver(kind: Kind, ids: list[int], *, budget_seconds: float = SEND_BUDGET_S
     deadline = time.monotonic() + budget_seconds
     connection = None
     accepted: list[int] = []
+    # A row that had been failing went out: the server is back.
+    recovered = False
     try:
         for index, letter in enumerate(letters):
             if time.monotonic() > deadline:
@@ -214,11 +222,14 @@ def deliver(kind: Kind, ids: list[int], *, budget_seconds: float = SEND_BUDGET_S
                     break
                 continue  # a refusal of one message: the connection is still good
             accepted.append(letter.pk)
+            recovered = recovered or letter.failing_since is not None
     finally:
         _close(connection)
         if accepted:
             recording(lambda: kind.mark_sent(accepted))
             outcome.sent.extend(accepted)
+        if recovered:
+            recording(kind.wake_waiting)
     if letters:
         log.info("Sent %s: %s", kind.name, outcome.summary())
     return outcome

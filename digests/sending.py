@@ -93,6 +93,10 @@ class Digests:
     def mark_unknown(self, pk: int, reason: str) -> None:
         self._finish([pk], DigestState.UNKNOWN, last_error=reason, next_try_at=None)
 
+    def wake_waiting(self) -> None:
+        now = timezone.now()
+        Digest.objects.filter(state=DigestState.PENDING, next_try_at__gt=now).update(next_try_at=now)
+
     def give_back(self, ids: list[int], next_try_at: datetime | None = None) -> None:
         self._finish(ids, DigestState.PENDING, attempts=F("attempts") - 1, next_try_at=next_try_at)
 

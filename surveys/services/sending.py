@@ -147,6 +147,11 @@ class _SurveyEmails:
     def mark_failed(self, pk: int, reason: str) -> None:
         self._sending([pk]).update(**{self.state_field: SendState.FAILED}, last_error=reason, next_try_at=None)
 
+    def wake_waiting(self) -> None:
+        Invitation.objects.filter(
+            open_rounds(), **{self.state_field: SendState.PENDING}, next_try_at__gt=timezone.now()
+        ).update(next_try_at=timezone.now())
+
     def give_back(self, ids: list[int], next_try_at: datetime | None = None) -> None:
         self._sending(ids).update(
             **{self.state_field: SendState.PENDING, self.attempts_field: F(self.attempts_field) - 1},

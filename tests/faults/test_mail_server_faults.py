@@ -19,7 +19,7 @@ from tests.surveys.real_services import free_port
 
 from .smtp_server import DROP_AFTER_DATA, NORMAL, SILENT, SLOW_AFTER_DATA, FaultySmtpServer
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 TIMEOUT = 1  # the client's SMTP timeout in these tests (30 s in production)
 
@@ -146,4 +146,6 @@ def test_a_thirty_minute_outage_delays_a_round_and_loses_nobody(mail_server, set
     fault_report("mail server down for 30 minutes (1,000 invitations)", **result, minutes_to_deliver=minute)
     assert result["sent"] == 1000 and result["emails_read_by_server"] == 1000
     assert result["duplicates"] == 0 and result["lost"] == 0 and states(ids) == {SendState.SENT: 1000}
-    assert minute < 30 + 35  # the longest pause is 30 minutes
+    # The first try after the server's return wakes every waiting row:
+    # nobody waits out the rest of a pause of up to 30 minutes.
+    assert minute <= 30 + 3

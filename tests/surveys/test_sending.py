@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core import mail
+from django.db import OperationalError
 from django.utils import timezone
 
 from core import outbox
@@ -291,3 +292,22 @@ def test_a_refused_login_or_sender_waits_for_a_person_to_fix_the_settings(survey
         outcome = outbox.deliver(sending.FIRST_EMAILS, [row.pk for row in rows])
     assert send.call_count == 1
     assert sorted(outcome.waiting) == sorted(row.pk for row in rows) and outcome.failed == []
+
+
+def test_the_send_task_runs_again_after_a_database_error(invitation):
+    """A database restart while a group is being claimed: the claim rolled
+    back, and the task runs again (eager here: at once) instead of being
+    dropped."""
+    real_claim = sending.FIRST_EMAILS.claim
+    calls = []
+
+    def restarting_then_up(ids):
+        calls.append(ids)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_claim(ids)
+
+    with mock.patch.object(sending.FIRST_EMAILS, "claim", side_effect=restarting_then_up):
+        tasks.send_invitations.delay([invitation.pk])
+    assert len(calls) == 2
+    assert state(invitation).state == SendState.SENT and len(mail.outbox) == 1
