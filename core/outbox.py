@@ -34,7 +34,7 @@ import logging
 import random
 import smtplib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -268,6 +268,19 @@ def _give_back(kind: Kind, letters: list[Letter], outcome: Outcome, next_try_at:
         return
     recording(lambda: kind.give_back(ids, next_try_at))
     (outcome.waiting if next_try_at else outcome.given_back).extend(ids)
+
+
+@contextlib.contextmanager
+def given_back_on_error(give_back: Callable[[list[int]], None], ids: list[int]) -> Iterator[None]:
+    """For a claim (`give_back`: its kind's give_back): an error after the claim committed and before any
+    message left (the database going away while the messages are built)
+    gives the rows back untried, so that the task's retry finds them
+    waiting instead of stranded as `sending`."""
+    try:
+        yield
+    except Exception:
+        recording(lambda: give_back(ids))
+        raise
 
 
 T = TypeVar("T")

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core import outbox
 from core.outbox import QUEUE_GRACE, Letter, due, not_queued_since_due
 from core.roles import LEADERSHIP
 from partners.follow_ups import follow_up_content, people_with_follow_ups
@@ -70,12 +71,14 @@ class Digests:
                 state=DigestState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
             )
         letters = []
-        for digest in rows:
-            context = _content(digest)
-            if context is None:
-                self._finish([digest.pk], DigestState.SKIPPED)
-            else:
-                letters.append(Letter(digest.pk, _email(digest, context), digest.attempts + 1, digest.failing_since))
+        with outbox.given_back_on_error(self.give_back, [row.pk for row in rows]):
+            for digest in rows:
+                context = _content(digest)
+                if context is None:
+                    self._finish([digest.pk], DigestState.SKIPPED)
+                else:
+                    letter = Letter(digest.pk, _email(digest, context), digest.attempts + 1, digest.failing_since)
+                    letters.append(letter)
         return letters
 
     def _finish(self, ids: list[int], state: str, **fields) -> None:

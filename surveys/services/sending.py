@@ -117,9 +117,10 @@ class _SurveyEmails:
                 contexts[key] = emails.round_context(row.round, row.language)
             return contexts[key]
 
-        messages = emails.survey_emails(
-            self.template, [(row, tokens[row.pk][0]) for row in rows], context_of, last_of=self._is_last
-        )
+        with outbox.given_back_on_error(self.give_back, [row.pk for row in rows]):
+            messages = emails.survey_emails(
+                self.template, [(row, tokens[row.pk][0]) for row in rows], context_of, last_of=self._is_last
+            )
         return [
             Letter(row.pk, message, getattr(row, self.attempts_field), row.failing_since)
             for row, message in zip(rows, messages, strict=True)

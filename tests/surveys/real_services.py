@@ -29,6 +29,11 @@ def require_real_services() -> None:
     """Skip, with the reason, unless PostgreSQL and Redis are there."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL): the worker must share the test database")
+    require_redis()
+
+
+def require_redis() -> None:
+    """Skip, with the reason, unless Redis is there."""
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as error:

@@ -311,3 +311,17 @@ def test_the_send_task_runs_again_after_a_database_error(invitation):
         tasks.send_invitations.delay([invitation.pk])
     assert len(calls) == 2
     assert state(invitation).state == SendState.SENT and len(mail.outbox) == 1
+
+
+def test_an_error_while_the_messages_are_built_gives_the_claimed_rows_back(invitation):
+    """The database goes away after the claim committed, while the emails are
+    made: the rows go back to waiting, untried, for the task's retry, instead
+    of staying `sending` until a manager has to guess."""
+    with (
+        mock.patch("surveys.emails.round_context", side_effect=OperationalError("server closed the connection")),
+        pytest.raises(OperationalError),
+    ):
+        outbox.deliver(sending.FIRST_EMAILS, [invitation.pk])
+    row = state(invitation)
+    assert (row.state, row.attempts) == (SendState.PENDING, 0)
+    assert deliver_one(invitation) == "sent"
