@@ -28,15 +28,25 @@ from django.core.mail.message import sanitize_address
 
 # A line starting with "." is sent with the dot doubled (RFC 5321, 4.5.2).
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+_MESSAGE_ID = re.compile(rb"(?mi)^Message-ID:[ \t]*(<[^>\r\n]{1,200}>)")
 
 
 class MayHaveArrived(Exception):
     """The message went out whole and the server's answer was lost: it may
-    have been delivered. Never retried."""
+    have been delivered. Never retried. `message_id`: the message's
+    Message-ID, which a manager can look up in the mail provider's log."""
 
-    def __init__(self, error: BaseException):
+    def __init__(self, error: BaseException, message_id: str = ""):
         super().__init__(f"{type(error).__name__} after the message was handed over")
         self.error = error
+        self.message_id = message_id
+
+
+def message_id_of(data: bytes) -> str:
+    """The Message-ID header of a message's bytes, or ""."""
+    headers = data.split(b"\r\n\r\n", 1)[0]
+    found = _MESSAGE_ID.search(headers)
+    return found.group(1).decode("ascii", "replace") if found else ""
 
 
 def hand_over(connection: smtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> None:
@@ -70,9 +80,9 @@ def hand_over(connection: smtplib.SMTP, sender: str, recipients: list[str], data
     try:
         code, reply = connection.getreply()
     except (OSError, smtplib.SMTPServerDisconnected) as error:
-        raise MayHaveArrived(error) from error
+        raise MayHaveArrived(error, message_id_of(data)) from error
     if code == -1:  # not an SMTP reply (smtplib's marker)
-        raise MayHaveArrived(smtplib.SMTPResponseException(code, reply))
+        raise MayHaveArrived(smtplib.SMTPResponseException(code, reply), message_id_of(data))
     if code != 250:
         # A clear refusal: the server says it did not take the message.
         raise smtplib.SMTPDataError(code, reply)

@@ -66,7 +66,7 @@ RECORD_RETRY_SECONDS = 30
 # queued again by their kind's sweeper: the broker may have lost them (Redis
 # restarted empty) or been down when they were queued. A task for a row
 # someone else sent meanwhile finds nothing to do.
-QUEUE_GRACE = timedelta(seconds=60)
+QUEUE_GRACE = timedelta(seconds=30)
 
 # The options of every task that calls deliver(). It survives its worker
 # dying (acks_late, reject on worker lost): the claim makes a second run
@@ -179,10 +179,15 @@ def is_the_servers(error: BaseException) -> bool:
 
 
 def describe(error: BaseException) -> str:
-    """The class and SMTP code only: a server's message can quote the address."""
+    """The class and SMTP code only: a server's message can quote the
+    address. For a message that may have arrived, its Message-ID too: the
+    evidence a manager can look up in the mail provider's log."""
     inner = getattr(error, "error", None)
     name = type(error).__name__ + (f" ({type(inner).__name__})" if inner is not None else "")
-    return f"{name} {getattr(error, 'smtp_code', '')}".strip()[:200]
+    described = f"{name} {getattr(error, 'smtp_code', '')}".strip()
+    if getattr(error, "message_id", ""):
+        described += f"; Message-ID {error.message_id}"  # type: ignore[attr-defined]
+    return described[:200]
 
 
 def pause_before(attempts: int) -> timedelta:

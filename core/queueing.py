@@ -3,7 +3,7 @@
 A page that has committed its work (a round opened, invitations to send
 again) must not answer 500 because the broker (Redis) is away: the rows it
 wrote are the truth, and each kind's sweeper queues the waiting rows that
-nobody picked up within a minute (core.outbox.QUEUE_GRACE). So a failure to
+nobody picked up within 30 s (core.outbox.QUEUE_GRACE). So a failure to
 queue is logged and left to the sweeper."""
 
 import logging

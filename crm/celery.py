@@ -18,7 +18,9 @@ app.conf.beat_schedule = {
     "close-due-rounds": {"task": "surveys.tasks.close_due_rounds", "schedule": 60.0},
     "settle-answers": {"task": "surveys.tasks.settle_answers", "schedule": 60.0},
     "send-due-reminders": {"task": "surveys.tasks.send_due_reminders", "schedule": 300.0},
-    "sweep-sending": {"task": "surveys.tasks.sweep_sending", "schedule": 60.0},
+    # Often, so that invitations queued while the broker was away go out
+    # within a minute of its return (core.outbox.QUEUE_GRACE).
+    "sweep-sending": {"task": "surveys.tasks.sweep_sending", "schedule": 20.0},
     # Hourly; each creates its digests once per day or month (see digests/sending.py).
     "follow-up-digests": {"task": "digests.tasks.queue_follow_up_digests", "schedule": 3600.0},
     "leadership-digests": {"task": "digests.tasks.queue_leadership_digests", "schedule": 3600.0},

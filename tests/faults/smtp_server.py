@@ -87,6 +87,7 @@ class FaultySmtpServer:
         self.slow_seconds = slow_seconds
         self.lock = threading.Lock()
         self.received: Counter = Counter()
+        self.message_ids: list[str] = []
         self.connections = 0
         self._held: list[socket.socket] = []
         self._server: FaultySmtpServer._Server | None = None
@@ -109,9 +110,11 @@ class FaultySmtpServer:
             held.close()
 
     def record(self, data: bytes) -> None:
-        (address,) = message_from_bytes(data).get_all("To")
+        message = message_from_bytes(data)
+        (address,) = message.get_all("To")
         with self.lock:
             self.received[address.lower()] += 1
+            self.message_ids.append(message["Message-ID"])
             count = sum(self.received.values())
         if self.on_message is not None:
             self.on_message(count)

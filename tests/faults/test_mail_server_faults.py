@@ -5,6 +5,7 @@ read to the end (a real one might deliver it): nobody gets two, and every
 invitation ends sent, or `unknown` for a manager, never lost."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -103,7 +104,9 @@ def test_a_server_that_loses_its_answer_after_data_never_causes_a_duplicate(mail
     assert result["duplicates"] == 0 and result["lost"] == 0
     assert (result["sent"], result["unknown"], result["emails_read_by_server"]) == (17, 1, 18)
     unknown = Invitation.objects.get(pk__in=ids, state=SendState.UNKNOWN)
-    assert "MayHaveArrived" in unknown.last_error
+    # The evidence to look up: the Message-ID of the one the server read and did not confirm.
+    (message_id,) = re.findall(r"Message-ID (<[^>]+>)", unknown.last_error)
+    assert "MayHaveArrived" in unknown.last_error and message_id in mail_server.message_ids
 
 
 def test_a_server_that_never_greets_costs_one_timeout_and_no_attempts(mail_server, fault_report):

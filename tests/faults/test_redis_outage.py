@@ -3,13 +3,11 @@ answer lost. The test owns its Redis (its own redis-server on a free port,
 stopped and started again), never the machine's shared one."""
 
 import shutil
-import subprocess
 import threading
 import time
 from datetime import timedelta
 
 import pytest
-import redis
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -19,42 +17,13 @@ from crm.settings.base import redis_caches
 from surveys.choices import Audience, SurveyStatus
 from surveys.models import Invitation, InvitationToken, Recipient, Round, SpentLink, Survey
 from surveys.tokens import new_token
-from tests.surveys.real_services import free_port, wait_for
+
+from .own_redis import OwnRedis
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PEOPLE = 30
 OUTAGE_SECONDS = 30
-
-
-class OwnRedis:
-    """redis-server on a free port, keeping nothing on disk."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        command = [shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--save", "",
-                   "--appendonly", "no", "--bind", "127.0.0.1"]  # fmt: skip
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-        assert wait_for(self._answers, timeout=10), "redis-server did not start"
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def _answers(self) -> bool:
-        try:
-            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping())
-        except redis.RedisError:
-            return False
 
 
 def _people() -> tuple[Survey, list[str]]:

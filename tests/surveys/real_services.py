@@ -90,7 +90,9 @@ class SmtpSink:
 class Worker:
     """`celery worker` in its own process group, on its own queue."""
 
-    def __init__(self, smtp_port: int, queue: str, concurrency: int = 2, extra_env: dict | None = None):
+    def __init__(
+        self, smtp_port: int, queue: str, concurrency: int = 2, extra_env: dict | None = None, beat: bool = False
+    ):
         db = connection.settings_dict
         self.env = {
             **os.environ,
@@ -109,6 +111,8 @@ class Worker:
         }
         self.queue = queue
         self.concurrency = concurrency
+        # With the scheduler inside (`--beat`), publishing the periodic tasks to `queue`.
+        self.beat = beat
         self.process: subprocess.Popen | None = None
         self.log = ROOT / "test-results" / f"worker-{queue}.log"
         self.log.parent.mkdir(exist_ok=True)
@@ -119,6 +123,8 @@ class Worker:
             "--pool=prefork", f"--concurrency={self.concurrency}", "-Q", self.queue,
             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
         ]  # fmt: skip
+        if self.beat:
+            command += ["--beat", f"--schedule={ROOT / 'test-results' / f'beat-{self.queue}'}"]
         with self.log.open("a") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own command line
                 command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -170,14 +170,14 @@ def test_the_sweeper_marks_a_dead_send_unknown_and_never_resends_it(invitation, 
     assert mail.outbox == []
 
 
-def test_the_sweeper_requeues_invitations_nobody_picked_up_within_a_minute(invitation):
-    invitation.round.opened_at = timezone.now() - datetime.timedelta(seconds=30)
+def test_the_sweeper_requeues_invitations_nobody_picked_up_within_the_grace(invitation):
+    invitation.round.opened_at = timezone.now() - outbox.QUEUE_GRACE / 2
     invitation.round.save()
     with mock.patch("surveys.tasks.send_invitations.delay") as delay:
         assert tasks.sweep_sending() == {"unknown": 0, "requeued": 0}  # its task may still be on its way
-        with time_machine.travel(timezone.now() + datetime.timedelta(seconds=31), tick=False):
+        with time_machine.travel(timezone.now() + outbox.QUEUE_GRACE / 2 + datetime.timedelta(seconds=1), tick=False):
             assert tasks.sweep_sending() == {"unknown": 0, "requeued": 1}
-            # Queued again: the next sweeps leave it alone for a minute.
+            # Queued again: the next sweeps leave it alone for the grace.
             assert tasks.sweep_sending() == {"unknown": 0, "requeued": 0}
     delay.assert_called_once_with([invitation.pk])
     assert state(invitation).state == SendState.PENDING

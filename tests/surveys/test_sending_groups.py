@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 import time_machine
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -206,3 +207,17 @@ def test_sqlite_transactions_take_the_write_lock_up_front(settings):
         pytest.skip("only SQLite needs this")
     assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert database["OPTIONS"]["timeout"] >= 5
+
+
+def test_the_tasks_time_limit_mid_send_strands_only_the_row_in_flight(rows):
+    """Celery's soft time limit strikes while person2's email is on its way:
+    that one may have arrived (unknown, for a manager), the rows not tried
+    wait untried, and nothing already sent is forgotten."""
+    stopped = SoftTimeLimitExceeded()
+    with mock.patch(SEND, autospec=True, side_effect=failing_for("person2@example.net", stopped)):
+        outcome = send_group([r.pk for r in rows])
+
+    assert (len(outcome.sent), outcome.unknown) == (2, [rows[2].pk])
+    assert outcome.waiting == [r.pk for r in rows[3:]]
+    assert states(rows) == ["sent", "sent", "unknown", "pending", "pending"]
+    assert [Invitation.objects.get(pk=r.pk).attempts for r in rows[3:]] == [0, 0]
