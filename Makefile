@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench
+.PHONY: run dev test lint format bench
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,19 @@ $(BIN)/.installed: requirements.txt
 # The web server, plus a Celery worker with the beat scheduler inside it, on
 # the embedded filesystem broker (no Redis needed; set REDIS_URL to use Redis).
 # Emails are written as files to var/sent-emails/ unless EMAIL_BACKEND is set.
+# Safe by default: DEBUG off (`make dev` turns it on), and what it writes
+# (database, .env, emails, queue) readable by the owner only. Ctrl-C stops
+# both processes within 10 s (core/management/commands/run_local.py).
 run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: export DEBUG ?= false
 run: $(BIN)/.installed .env
-	$(BIN)/python manage.py migrate --noinput
+	umask 077; $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py load_demo_surveys
-	mkdir -p var/celery/queue var/celery/processed var/sent-emails
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	umask 077; mkdir -p var/celery/queue var/celery/processed var/celery/control var/sent-emails
+	chmod -R go-rwx var .env $(wildcard db.sqlite3)
 	@echo ""
 	@echo "  Partnership CRM is running at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (username / password):"
@@ -34,11 +40,14 @@ run: $(BIN)/.installed .env
 	@echo "    administrator:   admin   / demo-admin-pass"
 	@echo "  Background worker and scheduler: running (embedded broker in var/celery/)."
 	@echo "  Survey emails are written to var/sent-emails/ (open one and follow its link)."
+	@echo "  Ctrl-C stops both."
 	@echo ""
-	trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A crm worker --beat --concurrency=2 --loglevel=INFO \
-		--schedule=var/celerybeat-schedule --without-gossip --without-mingle & \
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT)
+	$(BIN)/python manage.py run_local $(HOST):$(PORT)
+
+# `make run` with DEBUG on: Django's error pages with their details, for
+# working on the code. Never on a machine others can reach.
+dev: export DEBUG = true
+dev: run
 
 # The browser journeys (tests/e2e) need Chromium; without it they are skipped, and said so.
 test: $(BIN)/.installed

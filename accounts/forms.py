@@ -141,3 +141,56 @@ class DisableForm(forms.Form):
         self.counted_failure = True
         devices.count_failure(self.user)
         raise forms.ValidationError(_("That is neither a current code nor your password."), code="wrong")
+
+
+class ReplaceSetupForm(ConfirmSetupForm):
+    """Replacing an authenticator that works asks first for proof that the
+    person has it, or has their recovery codes and password: a session that
+    was taken over must not be able to put its own phone in place of the
+    real one. `proof` says which proof was given, for the audit trail."""
+
+    current = forms.CharField(
+        label=_("Code from your current app, or a recovery code"),
+        max_length=CODE_MAX_LENGTH,
+        strip=True,
+        widget=forms.TextInput(attrs=CODE_INPUT),
+        error_messages={"required": _("Type a code from the app you use now, or one of your recovery codes.")},
+    )
+    code = code_field(_("Code from the new app"), _("The 6-digit code the app you just set up shows now."))
+    password = forms.CharField(
+        label=_("Your password (only with a recovery code)"),
+        required=False,
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    field_order = ["current", "password", "code"]
+
+    def __init__(self, user, secret: str | None, *args, **kwargs):
+        self.user = user
+        self.proof = ""
+        self.counted_failure = False
+        super().__init__(secret, *args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        current = cleaned.get("current")
+        if current is None or self.errors:
+            return cleaned  # the new code is wrong: the proof is not spent
+        app_code = devices.APP_CODE.match(devices.normalise(current)) is not None
+        # A recovery code is used up when it is checked: the password first.
+        if not app_code and not self.user.check_password(cleaned.get("password") or ""):
+            self.counted_failure = True
+            devices.count_failure(self.user)
+            self.add_error("password", _("With a recovery code, your password is needed too."))
+            return cleaned
+        check = devices.check_code(self.user, current, allow_recovery=not app_code)
+        if check.outcome is not Outcome.ACCEPTED:
+            self.counted_failure = check.outcome in (Outcome.WRONG, Outcome.LOCKED)
+            message = locked_message(self.user) if check.outcome is Outcome.LOCKED else WRONG
+            self.add_error("current", forms.ValidationError(message, code=check.outcome.value))
+            return cleaned
+        self.proof = "a code from the current app" if app_code else "the password and a recovery code"
+        return cleaned

@@ -22,7 +22,7 @@ from audit import trail
 from audit.models import AuditAction
 
 from . import devices, lockout
-from .forms import ConfirmSetupForm, DisableForm, NewRecoveryCodesForm, VerifyForm
+from .forms import ConfirmSetupForm, DisableForm, NewRecoveryCodesForm, ReplaceSetupForm, VerifyForm
 from .models import TwoFactorPolicy
 
 PENDING_SECRET = "two_factor_pending_secret"  # noqa: S105 - a session key: the secret shown, until a code confirms it
@@ -69,7 +69,10 @@ def setup(request: HttpRequest) -> HttpResponse:
     ever saved. Reached by an enrolled user only once verified (the gate)."""
     user = request.user
     secret = request.session.get(PENDING_SECRET)
-    form = ConfirmSetupForm(secret, request.POST if request.method == "POST" else None)
+    replacing, required = devices.is_enrolled(user), TwoFactorPolicy.is_required()
+    data = request.POST if request.method == "POST" else None
+    # Replacing a working authenticator asks for proof of the old one first.
+    form = ReplaceSetupForm(user, secret, data) if replacing else ConfirmSetupForm(secret, data)
     if form.is_bound and form.is_valid():
         # Valid means there was a secret and the code matched it (clean_code).
         assert secret is not None and form.time_step is not None
@@ -77,11 +80,16 @@ def setup(request: HttpRequest) -> HttpResponse:
         del request.session[PENDING_SECRET]
         request.session.cycle_key()
         otp_login(request, device)
-        trail.record_two_factor(AuditAction.TWO_FACTOR_ENABLED, request, user)
+        detail = f"replaced, proved with {form.proof}" if isinstance(form, ReplaceSetupForm) else ""
+        trail.record_two_factor(AuditAction.TWO_FACTOR_ENABLED, request, user, detail)
         return _show_codes(request, codes, new_setup=True)
+    if isinstance(form, ReplaceSetupForm) and form.counted_failure:
+        trail.record_two_factor(AuditAction.TWO_FACTOR_FAILED, request, user)
+        if lockout.locked_until(user):
+            trail.record_two_factor(AuditAction.TWO_FACTOR_LOCKED, request, user)
+            return _locked_out(request, user)
     if secret is None:
         secret = request.session[PENDING_SECRET] = devices.new_secret()
-    replacing, required = devices.is_enrolled(user), TwoFactorPolicy.is_required()
     context = {
         "form": form,
         "qr_code": _qr_code(devices.provisioning_uri(user, secret)),

@@ -6,6 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from partners.choices import OrganizationKind
 
 from .scope import Scope, first_of_month
@@ -32,12 +33,16 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__({**dates.INPUT_ATTRIBUTES, **(attrs or {})}, format="%Y-%m-%d")
+
+
+def date_field(label) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput, input_formats=["%Y-%m-%d"], validators=dates.VALIDATORS)
 
 
 class DashboardFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput, input_formats=["%Y-%m-%d"])
-    end = forms.DateField(label=_("To"), widget=DateInput, input_formats=["%Y-%m-%d"])
+    start = date_field(_("From"))
+    end = date_field(_("To"))
     kind = forms.ChoiceField(
         label=_("Kind of partner"),
         choices=[("", _("All kinds")), *OrganizationKind.choices],

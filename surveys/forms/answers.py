@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
+from django.utils.html import escape
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,10 @@ def field_for(question: Question, language: str) -> forms.Field:
         label = format_lazy("{} ({})", label, _("needs an answer"))
     common: _CommonArguments = {
         "label": label,
-        "help_text": question.help_in(language),
+        # Django's field template marks help text safe: stored text is
+        # escaped here, or a question's help could put markup (a <meta>
+        # refresh to another site) on every respondent's page.
+        "help_text": escape(question.help_in(language)),
         "required": question.required,
         "error_messages": {"required": _("Please answer this question.")},
     }

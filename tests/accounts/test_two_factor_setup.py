@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.views import PENDING_SECRET
 from audit.models import AuditAction, AuditEvent
-from tests.accounts.two_factor_support import SETUP, app_code, browser, enrol, password_step, post, wrong_code
+from tests.accounts.two_factor_support import PASSWORD, SETUP, app_code, browser, enrol, password_step, post, wrong_code
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,18 +111,54 @@ def test_an_expired_set_up_page_asks_to_scan_again(client_):
     assert _pending_secret(client_)  # a new key, shown on this page
 
 
-def test_setting_up_again_replaces_the_old_phone_and_codes(client_, frozen_clock):
+def _replacing(client, frozen_clock) -> tuple:
+    """Sam, enrolled and signed in with both factors, opens the set-up page
+    again: the old secret and codes, and the new secret."""
     user = UserFactory(username="sam")
     old_secret, old_codes = enrol(user)
-    post(client_, reverse("two_factor:verify"), {"code": app_code(old_secret)})
-    client_.get(SETUP)
-    new_secret = _pending_secret(client_)
-    frozen_clock.shift(30)
+    post(client, reverse("two_factor:verify"), {"code": app_code(old_secret)})
+    client.get(SETUP)
+    frozen_clock.shift(30)  # a fresh code from the old app: the one used to sign in is spent
+    return user, old_secret, old_codes, _pending_secret(client)
 
-    post(client_, SETUP, {"code": app_code(new_secret)})
+
+def test_setting_up_again_with_a_code_from_the_old_app_replaces_the_old_phone_and_codes(client_, frozen_clock):
+    user, old_secret, old_codes, new_secret = _replacing(client_, frozen_clock)
+
+    post(client_, SETUP, {"current": app_code(old_secret), "code": app_code(new_secret)})
 
     assert list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)) == [new_secret]
     assert not StaticToken.objects.filter(token__in=old_codes).exists()
+    event = AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_ENABLED).get()
+    assert event.target == "sam: replaced, proved with a code from the current app"
+
+
+def test_a_taken_over_session_cannot_put_its_own_phone_in_place_of_the_real_one(client_, frozen_clock):
+    """Signed in with both factors (a session left open, or stolen), but
+    without the old phone, the recovery codes or the password."""
+    user, old_secret, _old_codes, new_secret = _replacing(client_, frozen_clock)
+
+    without_proof = post(client_, SETUP, {"code": app_code(new_secret)})
+    wrong_proof = post(client_, SETUP, {"current": wrong_code(old_secret), "code": app_code(new_secret)})
+
+    assert without_proof.status_code == wrong_proof.status_code == 400
+    assert "Code from your current app, or a recovery code" in without_proof.content.decode()
+    assert list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)) == [old_secret]
+    assert AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_FAILED).count() == 1
+
+
+def test_a_lost_phone_is_replaced_with_a_recovery_code_and_the_password(client_, frozen_clock):
+    user, _old_secret, old_codes, new_secret = _replacing(client_, frozen_clock)
+
+    wrong_password = post(client_, SETUP, {"current": old_codes[0], "password": "not-it", "code": app_code(new_secret)})
+    assert wrong_password.status_code == 400
+    assert StaticToken.objects.filter(token=old_codes[0]).exists()  # not spent on a wrong password
+
+    post(client_, SETUP, {"current": old_codes[0], "password": PASSWORD, "code": app_code(new_secret)})
+
+    assert list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)) == [new_secret]
+    event = AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_ENABLED).get()
+    assert event.target == "sam: replaced, proved with the password and a recovery code"
 
 
 def test_an_enrolled_user_cannot_set_up_again_before_the_code_step(db, frozen_clock):

@@ -216,6 +216,13 @@ def check(data, route, role, method, url, code: str, stats: dict, before: tuple)
         stats["no_change_asserted"] += 1
         if changed:
             problems.append(f"{where}: answered {response.status_code} and changed rows")
+    # Nothing a page sends may stay in a shared laptop's browser cache, and
+    # no page may use the camera, microphone or location (core/middleware.py).
+    if "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"{where}: no Cache-Control: no-store")
+    if "camera=()" not in response.get("Permissions-Policy", ""):
+        problems.append(f"{where}: no Permissions-Policy")
+    stats["headers_checked"] += 1
     if role == "leader":
         stats["leader_responses_checked"] += 1
         if CANARY_NOTE.encode() in response.content:
@@ -232,7 +239,15 @@ def missing_code(code: str) -> str:
 @pytest.fixture(scope="module")
 def stats(figures):
     counts = dict.fromkeys(
-        ["patterns", "cells", "missing_object_cells", "no_change_asserted", "leader_responses_checked", "canary_hits"],
+        [
+            "patterns",
+            "cells",
+            "missing_object_cells",
+            "no_change_asserted",
+            "headers_checked",
+            "leader_responses_checked",
+            "canary_hits",
+        ],  # fmt: skip
         0,
     )
     yield counts

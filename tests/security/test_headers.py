@@ -179,3 +179,13 @@ def test_production_cookies_are_secure_http_only_and_same_site(production, progr
     for response in (login_page, signed_in, answered):
         for morsel in response.cookies.values():
             assert morsel["secure"] is True and morsel["samesite"], morsel.key
+
+
+def test_static_files_keep_their_cache_but_carry_the_permissions_policy(client):
+    """no-store is for pages only: the stylesheet may be cached."""
+    static = client.get("/static/core/app.css")
+    page = client.get(reverse("login"))
+
+    assert static.status_code == 200 and "no-store" not in static.get("Cache-Control", "")
+    assert "camera=()" in static["Permissions-Policy"] and "camera=()" in page["Permissions-Policy"]
+    assert "no-store" in page["Cache-Control"]

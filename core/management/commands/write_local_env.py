@@ -1,6 +1,7 @@
-"""Writes a `.env` for running on this machine: debug on, a fresh secret key
-and a fresh key for encrypted fields. Never overwrites an existing file, since
-losing the field key would make saved confidential notes unreadable."""
+"""Writes a `.env` for running on this machine: a fresh secret key and a
+fresh key for encrypted fields (DEBUG stays off; `make dev` turns it on).
+Never overwrites an existing file, since losing the field key would make
+saved confidential notes unreadable."""
 
 import secrets
 from pathlib import Path
@@ -20,7 +21,6 @@ class Command(BaseCommand):
             return
         path.write_text(
             "# Made by `manage.py write_local_env` for this machine only. Do not commit.\n"
-            "DEBUG=true\n"
             f"SECRET_KEY={secrets.token_urlsafe(50)}\n"
             f"FIELD_ENCRYPTION_KEYS={Fernet.generate_key().decode()}\n"
         )
