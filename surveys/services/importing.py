@@ -25,6 +25,13 @@ from ..models.recipients import email_digest
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 20_000
+# A spreadsheet of people has a few columns; a file with thousands is not
+# one, and reading it would cost time for nothing.
+MAX_COLUMNS = 50
+# The check page lists at most this many rows of each kind (Checked.preview).
+PREVIEW_PROBLEMS, PREVIEW_ADDED = 500, 100
+# The longest cell kept, in characters: an address is at most 254.
+MAX_CELL = 1000
 COLUMNS = ("email", "language", "consent")
 YES = {"yes", "y", "true", "1", "si", "sí"}
 NO = {"no", "n", "false", "0"}
@@ -82,6 +89,19 @@ class Checked:
     def added_without_consent(self) -> int:
         return sum(1 for row in self.to_add if not row.consent)
 
+    @property
+    def preview(self) -> list[Row]:
+        """The rows the check page lists, in file order: every row that will
+        not be added (up to PREVIEW_PROBLEMS) and the first PREVIEW_ADDED
+        that will. A page of 20,000 rows would take seconds to make and
+        nobody would read it; the counts say the rest."""
+        problems = [row for row in self.rows if row.outcome != ADD][:PREVIEW_PROBLEMS]
+        return sorted(problems + self.to_add[:PREVIEW_ADDED], key=lambda row: row.line)
+
+    @property
+    def not_listed(self) -> int:
+        return len(self.rows) - len(self.preview)
+
 
 def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
@@ -96,16 +116,27 @@ def decode(data: bytes) -> str:
 
 def read_rows(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
     """(line number, {column: value}) for every non-empty row, and the columns
-    that were ignored. Refuses the file if it is too big or has no email column."""
+    that were ignored. Refuses the file if it is too big, too wide or has no
+    email column. Only the columns used are read from each row, so the time
+    it takes grows with the file's size, whatever its shape."""
     if len(text.encode()) > MAX_BYTES:
         raise ImportRefused(_("The file is larger than 2 MB. Split it into smaller files."))
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = [name.strip().lower() for name in next(reader, [])]
+        header = [name.strip().lower()[:MAX_CELL] for name in next(reader, [])]
+        if len(header) > MAX_COLUMNS:
+            raise ImportRefused(
+                _(
+                    "The file has %(count)s columns; at most %(max)s are read. "
+                    "Keep the email, language and consent columns, and try again."
+                )
+                % {"count": f"{len(header):,}", "max": MAX_COLUMNS}
+            )
         if "email" not in header:
             raise ImportRefused(_("The first row must name the columns, and one of them must be “email”."))
+        used = {name: header.index(name) for name in COLUMNS if name in header}
         rows: list[tuple[int, dict]] = []
         for values in reader:
             if not any(value.strip() for value in values):
@@ -114,7 +145,7 @@ def read_rows(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
                 raise ImportRefused(
                     _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": f"{MAX_ROWS:,}"}
                 )
-            record = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+            record = {name: (values[i].strip()[:MAX_CELL] if i < len(values) else "") for name, i in used.items()}
             rows.append((reader.line_num, record))
     except csv.Error as error:
         raise ImportRefused(
