@@ -4,17 +4,15 @@ each. A real worker with its scheduler inside (`--beat`), on a Redis of the
 test's own, and a real SMTP server."""
 
 import time
-from datetime import timedelta
 from functools import partial
 
 import pytest
 from celery import Celery
-from django.utils import timezone
 
 from core import queueing
-from surveys.choices import Audience, SendState, SurveyStatus
-from surveys.models import Invitation, Recipient, Round, Survey
-from tests.surveys.real_services import Worker, new_queue, require_real_services, wait_for
+from surveys.choices import SendState
+from surveys.models import Invitation
+from tests.surveys.real_services import Worker, new_queue, require_real_services, round_with_invitations, wait_for
 
 from .own_redis import OwnRedis
 from .smtp_server import FaultySmtpServer
@@ -22,19 +20,6 @@ from .smtp_server import FaultySmtpServer
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 INVITATIONS = 100
-
-
-def _round() -> Round:
-    survey = Survey.objects.create(
-        title="Broker", audience=Audience.PARTICIPANTS, status=SurveyStatus.ACTIVE, anonymous=True
-    )
-    survey.questions.create(kind="agreement", text="Staff treat me with respect", position=1)
-    people = [Recipient(audience=Audience.PARTICIPANTS, email=f"b{n}@example.org", consent=True) for n in range(100)]
-    for person in people:
-        person.save()
-    survey_round = Round.objects.create(survey=survey, closes_at=timezone.now() + timedelta(days=7))
-    Invitation.objects.bulk_create([Invitation(round=survey_round, recipient=person) for person in people])
-    return survey_round
 
 
 def test_a_round_opened_while_the_broker_is_down_goes_out_after_its_return(caplog, fault_report):
@@ -48,7 +33,7 @@ def test_a_round_opened_while_the_broker_is_down_goes_out_after_its_return(caplo
         try:
             time.sleep(5)  # the worker and its scheduler are up
             own.stop()
-            survey_round = _round()
+            survey_round = round_with_invitations(INVITATIONS, title="Broker")
             # Not the current app: the eager test app must stay current for the tests after this one.
             app = Celery("test-publisher", broker=own.url, set_as_current=False)
             # As "Open a round now" does once its transaction has committed.

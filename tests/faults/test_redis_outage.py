@@ -5,18 +5,16 @@ stopped and started again), never the machine's shared one."""
 import shutil
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from crm.settings.base import redis_caches
-from surveys.choices import Audience, SurveyStatus
-from surveys.models import Invitation, InvitationToken, Recipient, Round, SpentLink, Survey
+from surveys.models import InvitationToken, SpentLink, Survey
 from surveys.tokens import new_token
+from tests.surveys.real_services import round_with_invitations
 
 from .own_redis import OwnRedis
 
@@ -27,19 +25,14 @@ OUTAGE_SECONDS = 30
 
 
 def _people() -> tuple[Survey, list[str]]:
-    survey = Survey.objects.create(
-        title="Outage", audience=Audience.PARTICIPANTS, status=SurveyStatus.ACTIVE, anonymous=True
-    )
-    survey.questions.create(kind="agreement", text="Staff treat me with respect", position=1)
-    survey_round = Round.objects.create(survey=survey, closes_at=timezone.now() + timedelta(days=7))
+    """The survey, and a private link for each of its PEOPLE."""
+    survey_round = round_with_invitations(PEOPLE, title="Outage")
     tokens = []
-    for n in range(PEOPLE):
-        recipient = Recipient.objects.create(audience=Audience.PARTICIPANTS, email=f"p{n}@example.org", consent=True)
-        invitation = Invitation.objects.create(round=survey_round, recipient=recipient, state="sent")
+    for invitation in survey_round.invitations.all():
         raw, token_hash = new_token()
         InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
         tokens.append(raw)
-    return survey, tokens
+    return survey_round.survey, tokens
 
 
 def test_a_redis_outage_while_thirty_people_answer_loses_nothing(settings, fault_report):

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,11 @@ from aiosmtpd.controller import Controller
 from celery import Celery
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from kombu import pools as kombu_pools
+
+from surveys.choices import Audience, SurveyStatus
+from surveys.models import Invitation, Recipient, Round, Survey
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +43,24 @@ def require_redis() -> None:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as error:
         pytest.skip(f"needs Redis at {REDIS_URL}: {error}")
+
+
+def round_with_invitations(count: int, title: str = "Kill test") -> Round:
+    """An anonymous participants' survey with one question and an open round
+    inviting `count` people (person0@example.org…), committed as the real
+    worker's process must see it."""
+    survey = Survey.objects.create(
+        title=title, audience=Audience.PARTICIPANTS, status=SurveyStatus.ACTIVE, anonymous=True
+    )
+    survey.questions.create(kind="agreement", text="Staff treat me with respect", position=1)
+    recipients = [
+        Recipient(audience=Audience.PARTICIPANTS, email=f"person{n}@example.org", consent=True) for n in range(count)
+    ]
+    for recipient in recipients:
+        recipient.save()  # not bulk_create: save() sets the encrypted address's digest
+    survey_round = Round.objects.create(survey=survey, closes_at=timezone.now() + timedelta(days=7))
+    Invitation.objects.bulk_create([Invitation(round=survey_round, recipient=r) for r in recipients])
+    return survey_round
 
 
 def free_port() -> int:

@@ -16,31 +16,25 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from surveys.choices import Audience, SendState, SurveyStatus
-from surveys.models import Invitation, Recipient, Round, Survey
+from surveys.choices import SendState
+from surveys.models import Invitation, Round
 from surveys.services import sending
 
-from .real_services import ROOT, SmtpSink, Worker, new_queue, publisher, require_real_services, wait_for
+from .real_services import (
+    ROOT,
+    SmtpSink,
+    Worker,
+    new_queue,
+    publisher,
+    require_real_services,
+    round_with_invitations,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 INVITATIONS = 200
 KILLS = 5
-
-
-def _round_with_invitations(count: int) -> Round:
-    survey = Survey.objects.create(
-        title="Kill test", audience=Audience.PARTICIPANTS, status=SurveyStatus.ACTIVE, anonymous=True
-    )
-    survey.questions.create(kind="agreement", text="Staff treat me with respect", position=1)
-    recipients = [
-        Recipient(audience=Audience.PARTICIPANTS, email=f"person{n}@example.org", consent=True) for n in range(count)
-    ]
-    for recipient in recipients:
-        recipient.save()
-    survey_round = Round.objects.create(survey=survey, closes_at=timezone.now() + timedelta(days=7))
-    Invitation.objects.bulk_create([Invitation(round=survey_round, recipient=r) for r in recipients])
-    return survey_round
 
 
 def _finish_what_the_dead_workers_left(survey_round: Round, app, queue: str, deadline: float = 240) -> None:
@@ -75,7 +69,7 @@ def _states(survey_round: Round) -> dict:
 
 def test_a_round_survives_a_worker_killed_at_random_points():
     require_real_services()
-    survey_round = _round_with_invitations(INVITATIONS)
+    survey_round = round_with_invitations(INVITATIONS)
     queue = new_queue()
     app = publisher(queue)
     rng = random.Random(20261127)  # noqa: S311 - test timing, not security
