@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from simple_history.models import HistoricalRecords
 
+from core.client_address import client_address
 from core.encrypted_fields import blind_index
 
 from .models import AuditAction, AuditEvent
@@ -21,9 +22,7 @@ UNKNOWN_USERNAME = "(unknown username)"
 
 def ip_hash(request: HttpRequest | None) -> str:
     """HMAC of the client address (the one axes locks out), never the address."""
-    from axes.helpers import get_client_ip_address
-
-    address = get_client_ip_address(request) if request is not None else None
+    address = client_address(request) if request is not None else None
     return blind_index(address, "audit.client-ip") if address else ""
 
 

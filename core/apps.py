@@ -8,3 +8,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Shared helpers"
+
+    def ready(self) -> None:
+        from . import client_address  # noqa: F401 - registers its deploy check

@@ -6,6 +6,7 @@ from typing import Any
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -123,6 +124,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# How many proxies of our own stand in front of the app (a TLS-terminating
+# nginx: 1). The client's address is read in one place, core/client_address.py,
+# for the survey pages' rate limits, the login lockout and the audit trail.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES is the number of proxies in front of the app: 0 or more.")
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+RATELIMIT_IP_META_KEY = "core.client_address.client_address"
+
 # Failed logins: locked after 5 tries for the same user from the same address, for an hour.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
@@ -130,6 +140,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Successful logins are in our own audit trail, with a keyed hash of the
+# address; axes' own log would keep every staff member's address in clear.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Two-factor login (accounts/). Required for every account when this is
 # on or when an administrator turns it on in the admin (Two-factor policy).

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_ratelimit.decorators import ratelimit
 
 from ..choices import ResponseChannel
 from ..forms.answers import AnswerForm, initial_from_post
@@ -25,13 +24,11 @@ from ..services.answering import LinkAlreadyUsed, build_answers, record_response
 from ..services.spent_links import is_spent
 from ..tokens import hash_token
 from .kept_page import PageParts, blank_page, page_parts
+from .limits import PER_LINK, PER_ROUND, over_limit
 from .public import other_language, pick_language
 
 log = logging.getLogger(__name__)
 
-# Per client address: enough for a person, far too few to guess tokens. Only
-# the benchmark settings raise it (one load generator is one address).
-RATE = getattr(settings, "SURVEY_RATE_LIMIT", "30/m")
 # The rounds answered through a shared link, kept in a signed cookie in the
 # person's browser rather than in a server-side session: a session row's
 # expiry time, written the moment someone answered, could be lined up with
@@ -40,16 +37,17 @@ ANSWERED_COOKIE = "answered_rounds"
 ANSWERED_SALT = "surveys.shared-link-answered"
 
 
-def public_view(view):
-    """Every public page: no login, never cached, rate-limited per client.
+def public_view(*, link_rate: str | None):
+    """Every public page: no login, never cached, rate-limited per client
+    and, for a link's pages, per link at `link_rate` (limits.py). A page
+    over its limit answers a friendly 429."""
+    return partial(_public_view, link_rate=link_rate)
 
-    The limit is checked here rather than with block=True: that raises an
-    exception which, without django-ratelimit's middleware, becomes a 403
-    instead of a friendly 429."""
 
+def _public_view(view, *, link_rate: str | None):
     @wraps(view)
     def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if getattr(request, "limited", False):
+        if over_limit(request, link_rate):
             response = answers_kept(request, busy=True) if request.method == "POST" else rate_limited(request)
         else:
             try:
@@ -68,7 +66,6 @@ def public_view(view):
             response._has_been_logged = True  # type: ignore[attr-defined]
         return response
 
-    limited_view = ratelimit(key="ip", rate=RATE, method=ratelimit.ALL, block=False)(limited_view)
     return login_not_required(never_cache(limited_view))
 
 
@@ -183,7 +180,7 @@ def questions_html(form: AnswerForm) -> str:
     return render_to_string("surveys/respond/_questions.html", {"form": form})
 
 
-@public_view
+@public_view(link_rate=PER_LINK)
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _find_invitation(token)
@@ -193,7 +190,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     return _survey_page(request, invitation.round, language, invitation=invitation)
 
 
-@public_view
+@public_view(link_rate=PER_ROUND)
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond_shared(request: HttpRequest, token: str) -> HttpResponse:
     """The shared link and poster of an anonymous round, for people who gave no
@@ -236,7 +233,7 @@ def _answered_rounds(request: HttpRequest) -> list[int]:
     return [int(pk) for pk in value.split(",") if pk.isdigit()]
 
 
-@public_view
+@public_view(link_rate=None)
 @require_safe
 def thanks(request: HttpRequest) -> HttpResponse:
     language = pick_language(request, "en")
@@ -244,7 +241,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
         return render(request, "surveys/respond/thanks.html", {"language": language})
 
 
-@public_view
+@public_view(link_rate=PER_LINK)
 @require_http_methods(["GET", "HEAD", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     """Stops all survey emails to this person. Works without login, and after

@@ -29,6 +29,7 @@ def run_manage(tmp_path, *args: str, **env_overrides: str) -> subprocess.Complet
         "SECRET_KEY": LONG_RANDOM_KEY,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.db'}",
         "FIELD_ENCRYPTION_KEYS": TEST_FERNET_KEY,
+        "TRUSTED_PROXIES": "1",  # behind the TLS proxy the production settings expect
     }
     env |= env_overrides
     return subprocess.run(  # noqa: S603
@@ -55,6 +56,12 @@ class TestProductionSettings:
 
         assert result.returncode != 0
         assert "security.W008" in result.stderr
+
+    def test_check_deploy_asks_for_the_proxies_behind_a_proxy(self, tmp_path):
+        result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", TRUSTED_PROXIES="0")
+
+        assert result.returncode != 0
+        assert "core.W001" in result.stderr
 
     @pytest.mark.parametrize(
         "secret_key",

@@ -30,7 +30,7 @@ from surveys.choices import SendState
 from surveys.models import Invitation, InvitationToken, Response
 from surveys.services import rounds
 from surveys.tokens import TOKEN_BYTES, hash_token, new_token
-from surveys.views.respond import RATE
+from surveys.views.limits import PER_ADDRESS as RATE
 from tests.factories import QuestionFactory, RecipientFactory, RoundFactory, SurveyFactory
 from tests.surveys.real_services import (
     REDIS_URL,

@@ -20,7 +20,7 @@ from surveys.choices import QuestionKind
 from surveys.forms.answers import SHORT_TEXT_MAX
 from surveys.models import InvitationToken, Response, YouSaidWeDid
 from surveys.tokens import new_token
-from surveys.views.respond import RATE
+from surveys.views.limits import PER_ADDRESS as RATE
 from tests.factories import InvitationFactory, QuestionFactory, RecipientFactory, RoundFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db

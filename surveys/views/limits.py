@@ -1,0 +1,48 @@
+"""How often the public survey pages answer one client, one link and one round.
+
+Three budgets a minute, each counted in the shared cache (Redis in
+production, so they hold across web processes):
+
+- per client address (core/client_address.py decides it, behind proxies
+  too): generous, because a drop-in centre's Wi-Fi puts everyone behind one
+  address; forty people a minute can still answer from it. Guessing a link
+  is hopeless anyway (256 random bits); this bounds the load one client
+  makes.
+- per private link: one person needs a handful of requests; a link someone
+  found or was forwarded cannot be hammered from many addresses.
+- per round, on its shared (poster) link: everyone who answers a round
+  through its poster shares the link, so its budget is the round's; an
+  address cannot multiply it either.
+
+The keys given to django-ratelimit are the link's SHA-256, never the link:
+the cache holds no working token.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
+
+from ..tokens import hash_token
+
+PER_ADDRESS = getattr(settings, "SURVEY_RATE_LIMIT", "120/m")
+PER_LINK = getattr(settings, "SURVEY_LINK_RATE_LIMIT", "10/m")
+PER_ROUND = getattr(settings, "SURVEY_SHARED_LINK_RATE_LIMIT", "120/m")
+
+
+def _link_key(group: str, request: HttpRequest) -> str:
+    match = request.resolver_match
+    return hash_token(match.kwargs["token"]) if match is not None else ""
+
+
+def over_limit(request: HttpRequest, link_rate: str | None) -> bool:
+    """Counts this request against the client's budget and, where the page
+    is a link's, the link's; True when either is spent. Both are counted
+    even when the first is spent, so a client over its budget keeps
+    spending the link's too (that a link is hammered is what matters)."""
+    checks: list[tuple[str, str | Callable[[str, HttpRequest], str], str]] = [("survey-address", "ip", PER_ADDRESS)]
+    if link_rate is not None:
+        checks.append(("survey-link", _link_key, link_rate))
+    spent = [is_ratelimited(request, group=group, key=key, rate=rate, increment=True) for group, key, rate in checks]
+    return any(spent)
