@@ -20,6 +20,10 @@ class AuditAction(models.TextChoices):
     RESULTS_POOLED = "results_pooled", _("Survey rounds pooled")
     RESULTS_RELEASED = "results_released", _("Survey results released early")
     ANSWERS_WITHHELD = "answers_withheld", _("Free-text answers withheld or put back")
+    ROUND_OPENED = "round_opened", _("Survey round opened by hand")
+    ROUND_CLOSED = "round_closed", _("Survey round closed early")
+    ROUND_EXTENDED = "round_extended", _("Survey round given more time")
+    REMINDERS_SENT = "reminders_now", _("Survey reminders sent by hand")
 
 
 class AuditEvent(models.Model):

@@ -1,6 +1,8 @@
 """The survey emails: a subject, a text body and an HTML body, in the
 recipient's language. The raw token lives only inside the message."""
 
+from email.utils import formataddr, parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -19,7 +21,15 @@ def _links(raw_token: str, language: str) -> dict:
     return {
         "survey_url": settings.SITE_URL + reverse("surveys:respond", args=[raw_token]) + f"?lang={language}",
         "opt_out_url": settings.SITE_URL + reverse("surveys:opt_out", args=[raw_token]) + f"?lang={language}",
+        "one_click_url": settings.SITE_URL + reverse("surveys:one_click_opt_out", args=[raw_token]),
     }
+
+
+def sender() -> str:
+    """DEFAULT_FROM_EMAIL, showing the organization's name unless the
+    setting names a sender itself."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name or settings.ORGANIZATION_NAME, address))
 
 
 def loop_items(survey, language: str, before=None) -> list[dict]:
@@ -44,6 +54,7 @@ def round_context(survey_round: Round, language: str) -> dict:
     survey = survey_round.survey
     return {
         "language": language,
+        "organization": settings.ORGANIZATION_NAME,
         "survey_title": survey.title_in(language),
         "closes_at": survey_round.closes_at,
         "minutes": survey.estimated_minutes,
@@ -61,6 +72,11 @@ def round_context(survey_round: Round, language: str) -> dict:
 # tests/surveys/test_emails.py checks that a filled email equals the one
 # made for the person alone.
 TOKEN_SLOT = "TOKENSLOT" * 5
+HEADERS = {
+    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    # Sent by a program: auto-replies ("out of office") are not sent back (RFC 3834).
+    "Auto-Submitted": "auto-generated",
+}
 
 
 def _rendered(template: str, language: str, context: dict, last: bool) -> tuple[str, str, str]:
@@ -77,14 +93,12 @@ def _rendered(template: str, language: str, context: dict, last: bool) -> tuple[
 def _email(rendered: tuple[str, str, str], address: str, raw_token: str, language: str) -> PrefilledEmail:
     subject, text, html = rendered
     # A token is URL-safe base64: no template escaping would have changed it.
-    opt_out = _links(raw_token, language)["opt_out_url"]
-    message = PrefilledEmail(
-        subject,
-        text.replace(TOKEN_SLOT, raw_token),
-        settings.DEFAULT_FROM_EMAIL,
-        [address],
-        headers={"List-Unsubscribe": f"<{opt_out}>"},
-    )
+    one_click = _links(raw_token, language)["one_click_url"]
+    # One-click opt-out (RFC 8058): mail programs show an "unsubscribe"
+    # button that POSTs to this address; the page behind the link in the
+    # text asks first.
+    headers = {**HEADERS, "List-Unsubscribe": f"<{one_click}>"}
+    message = PrefilledEmail(subject, text.replace(TOKEN_SLOT, raw_token), sender(), [address], headers=headers)
     message.attach_alternative(html.replace(TOKEN_SLOT, raw_token), "text/html")
     return message
 

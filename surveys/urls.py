@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import builder, privacy, recipients, releases, respond, results, rounds
+from .views import builder, privacy, recipients, releases, respond, results, round_controls, rounds
 
 app_name = "surveys"
 urlpatterns = [
@@ -17,7 +17,10 @@ urlpatterns = [
     path("surveys/questions/<int:pk>/delete/", builder.question_delete, name="question_delete"),
     path("surveys/<int:pk>/schedule/", builder.schedule_edit, name="schedule_edit"),
     # Staff: rounds and results.
-    path("surveys/<int:pk>/rounds/new/", rounds.round_open, name="round_open"),
+    path("surveys/<int:pk>/rounds/new/", round_controls.round_open, name="round_open"),
+    path("surveys/rounds/<int:pk>/close/", round_controls.round_close, name="round_close"),
+    path("surveys/rounds/<int:pk>/extend/", round_controls.round_extend, name="round_extend"),
+    path("surveys/rounds/<int:pk>/remind/", round_controls.round_remind, name="round_remind"),
     path("surveys/rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("surveys/rounds/<int:pk>/progress/", rounds.round_progress, name="round_progress"),
     path("surveys/rounds/<int:pk>/unknown/", rounds.round_unknown, name="round_unknown"),
@@ -40,4 +43,5 @@ urlpatterns = [
     path("s/shared/<str:token>/", respond.respond_shared, name="respond_shared"),
     path("s/<str:token>/", respond.respond, name="respond"),
     path("s/<str:token>/opt-out/", respond.opt_out, name="opt_out"),
+    path("s/<str:token>/unsubscribe/", respond.one_click_opt_out, name="one_click_opt_out"),
 ]

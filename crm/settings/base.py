@@ -191,6 +191,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="feedback@localhost")
+# Who the survey emails come from, in their sender and their text.
+DEMO_ORGANIZATION_NAME = "Demo Outreach Project"
+ORGANIZATION_NAME = env("ORGANIZATION_NAME", default="").strip() or DEMO_ORGANIZATION_NAME
 
 # Security headers. Nothing is loaded from another site and no inline script runs.
 CONTENT_SECURITY_POLICY = {

@@ -148,6 +148,10 @@ class Round(models.Model):
     # schedule do not change a round already under way.
     reminder_after_days = models.PositiveSmallIntegerField(default=7)
     max_reminders = models.PositiveSmallIntegerField(default=1)
+    # When a manager asked for reminders now (services/round_controls.py):
+    # from then on, the next reminder of everyone not emailed for a day
+    # before it is due (services/sending.reminder_due).
+    reminders_asked_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Hash of the shared link's token (anonymous surveys only), or empty.
     shared_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Whether its answers have been weighed for release since it closed

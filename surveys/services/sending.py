@@ -47,12 +47,25 @@ def deliverable(invitation: Invitation) -> bool:
     return invitation.person.can_receive_surveys
 
 
-def reminder_due(invitation: Invitation, now: datetime) -> bool:
+# A reminder asked for by hand goes only to people last emailed before this
+# long before the asking: nobody gets two emails within a day.
+REMIND_NOW_GAP = timedelta(days=1)
+
+
+def reminder_due(invitation: Invitation, now: datetime, asked_at: datetime | None = None) -> bool:
     """Whether the invitation's next reminder is due: the round's days after
-    the first email, or after the last reminder. A row marked sent by hand
-    may have no send time: no reminder then."""
+    the first email, or after the last reminder; or, once a manager asked
+    for reminders now (the round's reminders_asked_at, or `asked_at` to
+    count who would get one), if the last email went a day before the
+    asking. A row marked sent by hand may have no send time: no reminder
+    then."""
     last = invitation.last_reminded_at or invitation.sent_at
-    return last is not None and last + timedelta(days=invitation.round.reminder_after_days) <= now
+    if last is None:
+        return False
+    if last + timedelta(days=invitation.round.reminder_after_days) <= now:
+        return True
+    asked_at = asked_at or invitation.round.reminders_asked_at
+    return asked_at is not None and asked_at <= now and last <= asked_at - REMIND_NOW_GAP
 
 
 @contextmanager
@@ -238,11 +251,15 @@ FIRST_EMAILS = FirstEmails()
 REMINDERS = Reminders()
 
 
-def reminders_due(now: datetime | None = None) -> list[int]:
-    """Ids of the invitations sent, not answered, whose next reminder is due."""
+def reminders_due(now: datetime | None = None, *, round_id: int | None = None, asked_at=None) -> list[int]:
+    """Ids of the invitations sent, not answered, whose next reminder is due
+    (of one round, and as if reminders were asked for at `asked_at`, when
+    given)."""
     now = now or timezone.now()
+    of_round = Q(round_id=round_id) if round_id is not None else Q()
     candidates = (
         Invitation.objects.filter(
+            of_round,
             open_rounds(),
             due(now),
             state=SendState.SENT,
@@ -251,9 +268,9 @@ def reminders_due(now: datetime | None = None) -> list[int]:
         )
         .exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN, SendState.FAILED])
         .select_related("round")
-        .only("id", "sent_at", "last_reminded_at", "round__reminder_after_days")
+        .only("id", "sent_at", "last_reminded_at", "round__reminder_after_days", "round__reminders_asked_at")
     )
-    return [invitation.pk for invitation in candidates if reminder_due(invitation, now)]
+    return [invitation.pk for invitation in candidates if reminder_due(invitation, now, asked_at)]
 
 
 def sweep(now: datetime | None = None) -> dict:

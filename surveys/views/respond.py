@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..choices import ResponseChannel
@@ -249,6 +250,24 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     the same whatever the link (unknown, used, expired or live), and so is
     the page after pressing the button: it tells nobody whether the link
     was real."""
+    return _opt_out_page(request, token)
+
+
+@csrf_exempt
+@public_view(link_rate=PER_LINK)
+@require_http_methods(["GET", "HEAD", "POST"])
+def one_click_opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """The address in the emails' List-Unsubscribe header (RFC 8058): a mail
+    program POSTs `List-Unsubscribe=One-Click` to it, with no cookie and no
+    CSRF token, so only this address takes a POST without one. The link in
+    the address is the only proof, as on the page with the button (a site
+    that could forge this POST would need the private link). A GET, as a
+    mail scanner makes, only shows the button. Opting out never uses up the
+    survey link."""
+    return _opt_out_page(request, token)
+
+
+def _opt_out_page(request: HttpRequest, token: str) -> HttpResponse:
     language = pick_language(request, settings.LANGUAGE_CODE)
     done = request.method == "POST"
     if done:

@@ -1,4 +1,4 @@
-"""Rounds: open one by hand, watch it go out, deal with unknown sends, close
+"""Rounds: watch one go out, deal with unknown sends, close
 the loop, print the poster of the shared link."""
 
 from functools import partial
@@ -20,31 +20,14 @@ from core.query_values import parse_id
 
 from ..choices import ResponseChannel, SendState
 from ..forms.rounds import LoopItemForm
-from ..models import Invitation, Response, Round, Survey
-from ..services import outcomes, sending
-from ..services.rounds import RoundRefused, open_round_by_hand
-from ..tasks import dispatch_round, queue_in_groups, send_invitations
+from ..models import Invitation, Response, Round
+from ..services import outcomes, round_controls, sending
+from ..tasks import queue_in_groups, send_invitations
 from ..tokens import shared_token
 
 
 def _round_with_counts(pk: int) -> Round:
     return get_object_or_404(Round.objects.with_counts().select_related("survey"), pk=pk)
-
-
-@permission_required("surveys.add_round", raise_exception=True)
-@require_POST
-def round_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Opens a round by hand, when the survey's rules allow it
-    (services.rounds.open_round_by_hand)."""
-    survey = get_object_or_404(Survey, pk=pk)
-    try:
-        new_round = open_round_by_hand(survey.pk)
-    except RoundRefused as refusal:
-        messages.error(request, str(refusal))
-        return redirect(survey.get_absolute_url())
-    queueing.after_commit(partial(dispatch_round.delay, new_round.pk))
-    messages.success(request, _("Round opened. Invitations are going out now."))
-    return redirect(new_round.get_absolute_url())
 
 
 def _round_page(request: HttpRequest, survey_round: Round, *, loop_form=None, status: int = 200) -> HttpResponse:
@@ -66,6 +49,7 @@ def _round_page(request: HttpRequest, survey_round: Round, *, loop_form=None, st
     context = {
         "round": outcomes.round_outcome(survey_round),
         "held": sending.held_back(survey_round.pk),
+        "reminders": round_controls.reminders(survey_round),
         "survey": survey_round.survey,
         # A burst of shared-link answers on one day stands out here.
         "shared_by_day": list(shared_by_day) if survey_round.shared_token_hash else [],

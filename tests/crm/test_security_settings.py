@@ -30,6 +30,7 @@ def run_manage(tmp_path, *args: str, **env_overrides: str) -> subprocess.Complet
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy-check.db'}",
         "FIELD_ENCRYPTION_KEYS": TEST_FERNET_KEY,
         "TRUSTED_PROXIES": "1",  # behind the TLS proxy the production settings expect
+        "ORGANIZATION_NAME": "Safer Nights Outreach",
     }
     env |= env_overrides
     return subprocess.run(  # noqa: S603
@@ -56,6 +57,12 @@ class TestProductionSettings:
 
         assert result.returncode != 0
         assert "security.W008" in result.stderr
+
+    def test_check_deploy_asks_for_the_organizations_name(self, tmp_path):
+        result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", ORGANIZATION_NAME="")
+
+        assert result.returncode != 0
+        assert "surveys.W001" in result.stderr
 
     def test_check_deploy_asks_for_the_proxies_behind_a_proxy(self, tmp_path):
         result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", TRUSTED_PROXIES="0")

@@ -91,7 +91,10 @@ surveys:question_edit        pk=draft_question      L    L     L    L     200  4
 surveys:question_move        pk=draft_question      L    L     L    L     405  400   403  403   405  400   403  403
 surveys:question_delete      pk=draft_question      L    L     L    L     405  302*  403  403   405  302*  403  403
 surveys:schedule_edit        pk=survey              L    L     L    L     200  400   403  403   200  400   403  403
-surveys:round_open           pk=survey              L    L     L    L     405  302   403  403   405  302   403  403
+surveys:round_open           pk=survey              L    L     L    L     200  302   403  403   200  302   403  403
+surveys:round_close          pk=round               L    L     L    L     200  302*  403  403   200  302*  403  403
+surveys:round_extend         pk=round               L    L     L    L     200  400   403  403   200  400   403  403
+surveys:round_remind         pk=round               L    L     L    L     200  302*  403  403   200  302*  403  403
 surveys:round_detail         pk=round               L    L     L    L     200  405   200  405   200  405   403  403
 surveys:round_progress       pk=round               L    L     L    L     200  405   200  405   200  405   403  403
 surveys:round_unknown        pk=round               L    L     L    L     405  400   403  403   405  400   403  403
@@ -112,6 +115,7 @@ surveys:thanks               -                      200  405   200  405   200  4
 surveys:respond_shared       token=shared_token     404  404   200  400   404  404   404  404   404  404   404  404
 surveys:respond              token=invitation_token 404  404   200  400   404  404   404  404   404  404   404  404
 surveys:opt_out              token=invitation_token 200  200   200  200*  200  200   200  200   200  200   200  200
+surveys:one_click_opt_out    token=invitation_token 200  200   200  200*  200  200   200  200   200  200   200  200
 """
 
 # The admin is one family: only the administrator gets in; everyone else is

@@ -50,10 +50,21 @@ def test_subject_text_and_html(survey):
     assert '<html lang="en">' in html
 
 
-def test_every_email_carries_the_opt_out_link_and_header(survey):
+def test_every_email_carries_the_opt_out_link_and_one_click_headers(survey, settings):
+    """RFC 8058: the header's address takes the mail program's POST; the
+    link in the text opens the page with the button. RFC 3834: no
+    auto-replies. The organization's name in the sender and the text."""
+    settings.ORGANIZATION_NAME = "Safer Nights Outreach"
+    settings.DEFAULT_FROM_EMAIL = "feedback@example.org"
     message, html = sent(invitation_in(survey), kind="reminder")
     opt_out = f"http://testserver/s/{TOKEN}/opt-out/?lang=en"
-    assert message.extra_headers["List-Unsubscribe"] == f"<{opt_out}>"
+    assert message.extra_headers["List-Unsubscribe"] == f"<http://testserver/s/{TOKEN}/unsubscribe/>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert message.from_email == "Safer Nights Outreach <feedback@example.org>"
+    assert "This is Safer Nights Outreach." in message.body
+    assert message.body.count("Safer Nights Outreach") == 2  # and under the thanks
+    assert "This is Safer Nights Outreach." in html
     assert opt_out in message.body
     assert f'href="{opt_out}"' in html
     assert message.subject == "A reminder: Safety & trust"

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core import outbox
 from partners.models import Contact
 from surveys.choices import RoundStatus
-from surveys.models import Invitation, InvitationToken, Recipient, Round
+from surveys.models import Invitation, InvitationToken, Recipient, Response, Round
 from surveys.services import sending
 from surveys.services.rounds import open_round
 from surveys.tokens import new_token
@@ -109,3 +109,48 @@ def test_a_post_without_csrf_token_changes_nothing(invitation):
     assert Client(enforce_csrf_checks=True).post(url).status_code == 403
     assert Contact.objects.filter(opted_out=True).count() == 0
     assert Recipient.objects.get().opted_out is False
+
+
+def test_one_click_opt_out_takes_the_mail_programs_post_and_leaves_the_survey_link_working(invitation):
+    """RFC 8058: the mail program POSTs `List-Unsubscribe=One-Click` to the
+    header's address, with no cookie and no CSRF token. The person is opted
+    out; their survey link still opens and records their answers."""
+    outbox.deliver(sending.FIRST_EMAILS, [invitation.pk])
+    email = mail.outbox[0]
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    one_click = email.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
+    survey_link = re.search(r"http://testserver(/s/[\w-]+/)", email.body).group(1)
+    mail_program = Client(enforce_csrf_checks=True)
+
+    done = mail_program.post(one_click, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+
+    assert done.status_code == 200
+    assert not done.cookies  # nothing kept about the person
+    assert Recipient.objects.get().opted_out is True
+    person = Client(enforce_csrf_checks=True)
+    page = person.get(survey_link)
+    assert page.status_code == 200
+    question = invitation.round.survey.questions.get()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    answered = person.post(survey_link, {f"q{question.pk}": "3", "csrfmiddlewaretoken": token})
+    assert answered.status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_a_get_of_the_one_click_address_only_asks(client, invitation):
+    """Mail scanners open every address in a message: a GET changes nothing."""
+    raw, digest = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=digest)
+    page = client.get(reverse("surveys:one_click_opt_out", args=[raw]))
+    assert page.status_code == 200
+    assert "Stop the emails" in page.content.decode()
+    assert not Recipient.objects.filter(opted_out=True).exists()
+
+
+def test_only_the_one_click_address_takes_a_post_without_a_csrf_token(invitation):
+    raw, digest = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=digest)
+    forged = Client(enforce_csrf_checks=True)
+    assert forged.post(reverse("surveys:opt_out", args=[raw])).status_code == 403
+    assert forged.post(reverse("surveys:respond", args=[raw]), {}).status_code == 403
+    assert not Recipient.objects.filter(opted_out=True).exists()

@@ -61,8 +61,9 @@ def test_one_email_with_subject_text_html_and_opt_out(invitation):
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
     assert "/s/" in message.body and "/s/" in html
-    opt_out = message.extra_headers["List-Unsubscribe"].strip("<>")
-    assert opt_out.startswith("http://testserver/s/") and opt_out.endswith("/opt-out/?lang=en")
+    one_click = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert one_click.startswith("http://testserver/s/") and one_click.endswith("/unsubscribe/")
+    opt_out = one_click.replace("/unsubscribe/", "/opt-out/?lang=en")
     assert opt_out in message.body and opt_out in html
     row = state(invitation)
     assert (row.state, row.attempts, row.last_error) == (SendState.SENT, 1, "")

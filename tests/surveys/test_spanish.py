@@ -93,7 +93,8 @@ SPANISH_UI = [
     "Full Frame Initiative",
 ]
 # Words the Spanish page rightly shows in English: the button to switch back.
-ALLOWED_ENGLISH = {"English"}
+# A name, the same in both languages.
+ALLOWED_ENGLISH = {"English", settings.ORGANIZATION_NAME}
 
 
 # --- reading pages as text ---------------------------------------------------------
