@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     ROUND_CLOSED = "round_closed", _("Survey round closed early")
     ROUND_EXTENDED = "round_extended", _("Survey round given more time")
     REMINDERS_SENT = "reminders_now", _("Survey reminders sent by hand")
+    CARDS_PRINTED = "cards_printed", _("Survey cards printed")
 
 
 class AuditEvent(models.Model):

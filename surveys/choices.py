@@ -81,6 +81,7 @@ class SendState(models.TextChoices):
 class ResponseChannel(models.TextChoices):
     INVITED = "invited", _("Private link")
     SHARED = "shared", _("Shared link or poster")
+    PAPER = "paper", _("Paper, entered by staff")
 
 
 class ReleaseState(models.TextChoices):

@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import builder, privacy, recipients, releases, respond, results, round_controls, rounds
+from .views import (
+    builder,
+    field,
+    privacy,
+    recipients,
+    releases,
+    respond,
+    respond_shared,
+    results,
+    round_controls,
+    rounds,
+)
 
 app_name = "surveys"
 urlpatterns = [
@@ -24,7 +35,11 @@ urlpatterns = [
     path("surveys/rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("surveys/rounds/<int:pk>/progress/", rounds.round_progress, name="round_progress"),
     path("surveys/rounds/<int:pk>/unknown/", rounds.round_unknown, name="round_unknown"),
-    path("surveys/rounds/<int:pk>/poster/", rounds.round_poster, name="round_poster"),
+    path("surveys/rounds/<int:pk>/poster/", field.round_poster, name="round_poster"),
+    path("surveys/<int:pk>/poster/", field.survey_poster, name="survey_poster"),
+    path("surveys/<int:pk>/paper/", field.survey_paper, name="survey_paper"),
+    path("surveys/rounds/<int:pk>/cards/", field.round_cards, name="round_cards"),
+    path("surveys/rounds/<int:pk>/paper/", field.round_paper_entry, name="round_paper_entry"),
     path("surveys/rounds/<int:pk>/loop/", rounds.loop_item_create, name="loop_item_create"),
     path("surveys/<int:pk>/results/", results.survey_results, name="survey_results"),
     path("surveys/<int:pk>/results.csv", results.survey_results_csv, name="survey_results_csv"),
@@ -40,7 +55,10 @@ urlpatterns = [
     path("surveys/recipients/import/", recipients.recipient_import, name="recipient_import"),
     # Respondents: no account.
     path("s/thanks/", respond.thanks, name="thanks"),
-    path("s/shared/<str:token>/", respond.respond_shared, name="respond_shared"),
+    path("s/shared/<str:token>/", respond_shared.respond_shared, name="respond_shared"),
+    path("r/<str:code>/", respond_shared.respond_short, name="respond_short"),
+    path("r/<str:code>/card/", respond_shared.respond_card, name="respond_card"),
+    path("r/<str:code>/thanks/", respond_shared.respond_short_done, name="respond_short_done"),
     path("s/<str:token>/", respond.respond, name="respond"),
     path("s/<str:token>/opt-out/", respond.opt_out, name="opt_out"),
     path("s/<str:token>/unsubscribe/", respond.one_click_opt_out, name="one_click_opt_out"),

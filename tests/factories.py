@@ -155,7 +155,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     title_es = factory.Sequence(lambda n: f"¿Cómo lo estamos haciendo? {n}")
     audience = "participants"
     intro = "Tell us what works and what does not."
-    intro_es = "Cuéntanos qué funciona y qué no."
+    intro_es = "Cuéntenos qué funciona y qué no."
     anonymous = True
     status = "active"
 

@@ -163,6 +163,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Gone when the browser closes, like the session: a respondent's phone keeps
+# no year-long trace of the survey site.
+CSRF_COOKIE_AGE = None
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -194,6 +197,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="feedback@localhost")
 # Who the survey emails come from, in their sender and their text.
 DEMO_ORGANIZATION_NAME = "Demo Outreach Project"
 ORGANIZATION_NAME = env("ORGANIZATION_NAME", default="").strip() or DEMO_ORGANIZATION_NAME
+# Where "Leave this page" on the respondent's pages goes: a site nobody
+# would wonder about on a shared phone.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com/search?q=weather")
 
 # Security headers. Nothing is loaded from another site and no inline script runs.
 CONTENT_SECURITY_POLICY = {
@@ -296,6 +302,13 @@ SURVEY_SHARED_ANSWERS_PER_DAY = env.int("SURVEY_SHARED_ANSWERS_PER_DAY", default
 # Days program managers have to withhold a free-text answer that names
 # someone before a unit is released to everyone who reads results.
 SURVEY_REVIEW_DAYS = env.int("SURVEY_REVIEW_DAYS", default=3)
+
+
+# The public survey pages' budgets a minute (surveys/views/limits.py): per
+# client address, per private link, per round on its shared address.
+SURVEY_RATE_LIMIT = "120/m"
+SURVEY_LINK_RATE_LIMIT = "10/m"
+SURVEY_SHARED_LINK_RATE_LIMIT = "120/m"
 
 
 def redis_caches(url: str) -> dict:

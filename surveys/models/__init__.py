@@ -1,11 +1,12 @@
 from .recipients import Recipient
 from .releases import Release, ReleaseCount, ReleasedRound
 from .responses import Answer, Response, ResponseAuthor, SpentLink
-from .rounds import Invitation, InvitationToken, Round, Schedule
+from .rounds import Card, Invitation, InvitationToken, Round, Schedule
 from .surveys import Question, Survey, YouSaidWeDid
 
 __all__ = [
     "Answer",
+    "Card",
     "Invitation",
     "InvitationToken",
     "Question",

@@ -87,8 +87,9 @@ class ReleaseCount(models.Model):
 
 
 def minimum_for(channel: str) -> int:
-    """k for a unit of this channel: shared-link units need more people,
-    because anyone holding the link can add answers of their own."""
-    if channel == ResponseChannel.SHARED:
+    """k for a unit of this channel: shared-address and paper units need
+    more people, because anyone holding the address, or the staff member
+    typing in paper forms, can add answers of their own."""
+    if channel in (ResponseChannel.SHARED, ResponseChannel.PAPER):
         return settings.SURVEY_MIN_SHARED_RESPONSES
     return settings.SURVEY_MIN_RESPONSES

@@ -262,3 +262,18 @@ class InvitationToken(models.Model):
 
     def __str__(self) -> str:
         return f"Link for invitation #{self.invitation_id}"
+
+
+class Card(models.Model):
+    """A printed one-time code for a round (services/cards.py), handed out
+    at a desk or from an outreach van to people without email. Typed at the
+    survey's short address, it opens one response, counted with the
+    invited ones. Only a keyed hash of the code is stored; using it writes a
+    SpentLink marker and never touches this row, as for a private link.
+    Nothing records who was given which card."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="cards")
+    code_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Card #{self.pk}"

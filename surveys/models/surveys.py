@@ -75,6 +75,9 @@ class Survey(models.Model):
     )
     estimated_minutes = models.PositiveSmallIntegerField(_("minutes to answer"), default=5)
     status = models.CharField(_("status"), max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT)
+    # The survey's stable short address, /r/<code>/, printed on its poster
+    # (anonymous surveys only; services/short_address.py gives it one).
+    short_code = models.CharField(max_length=8, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

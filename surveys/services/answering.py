@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..choices import TEXT_KINDS, ResponseChannel
-from ..models import Answer, Invitation, Question, Response, ResponseAuthor, Round, SpentLink
+from ..models import Answer, Card, Invitation, Question, Response, ResponseAuthor, Round, SpentLink
 from . import spent_links
 from .spent_links import LinkAlreadyUsed
 
@@ -33,22 +33,39 @@ def build_answers(questions: list[Question], cleaned: dict) -> list[Answer]:
     return answers
 
 
-def record_response(survey_round: Round, answers: list[Answer], *, invitation: Invitation | None = None) -> Response:
-    """Saves a response and its answers (unsaved rows). With an invitation,
-    the link is spent in the same transaction: of several posts at once only
-    one records, the others raise LinkAlreadyUsed. A named (not anonymous)
-    survey also records who answered."""
+def _channel(invitation: Invitation | None, card: Card | None, paper: bool) -> str:
+    if paper:
+        return ResponseChannel.PAPER
+    # A card stands for an invitation without a person: counted with them.
+    return ResponseChannel.INVITED if invitation or card else ResponseChannel.SHARED
+
+
+def record_response(
+    survey_round: Round,
+    answers: list[Answer],
+    *,
+    invitation: Invitation | None = None,
+    card: Card | None = None,
+    paper: bool = False,
+) -> Response:
+    """Saves a response and its answers (unsaved rows). With an invitation
+    or a card, the link or card is spent in the same transaction: of several
+    posts at once only one records, the others raise LinkAlreadyUsed. A
+    named (not anonymous) survey also records who answered. `paper`: typed
+    in by staff from a paper form, with nothing about who typed it."""
     response = Response(
         round=survey_round,
         # The day only: an exact time could be matched against the moment an
         # invitation was used.
         submitted_on=timezone.localdate(),
-        channel=ResponseChannel.INVITED if invitation else ResponseChannel.SHARED,
+        channel=_channel(invitation, card, paper),
     )
     try:
         with transaction.atomic():
             if invitation is not None:
                 spent_links.spend(invitation)
+            if card is not None:
+                spent_links.spend_card(card)
             response.save(force_insert=True)
             for answer in answers:
                 answer.response = response
@@ -57,6 +74,8 @@ def record_response(survey_round: Round, answers: list[Answer], *, invitation: I
                 ResponseAuthor.objects.create(response=response, invitation=invitation)
     except IntegrityError:
         if invitation is not None and SpentLink.objects.filter(marker__in=spent_links.markers(invitation.pk)).exists():
+            raise LinkAlreadyUsed from None
+        if card is not None and spent_links.card_is_spent(card):
             raise LinkAlreadyUsed from None
         raise
     return response

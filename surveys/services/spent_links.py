@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from ..models import Invitation, Round, SpentLink
+from ..models import Card, Invitation, Round, SpentLink
 
 log = logging.getLogger(__name__)
 SALT = "surveys.spent-link"
@@ -36,6 +36,12 @@ _shuffle = random.SystemRandom().shuffle
 
 def marker(invitation_id: int, secret: str | None = None) -> str:
     return salted_hmac(SALT, str(invitation_id), secret=secret, algorithm="sha256").hexdigest()
+
+
+def card_marker(card_id: int, secret: str | None = None) -> str:
+    """A card's marker (services/cards.py): its own name space, so that no
+    card and invitation share one."""
+    return salted_hmac(SALT, f"card:{card_id}", secret=secret, algorithm="sha256").hexdigest()
 
 
 def markers(invitation_id: int) -> list[str]:
@@ -52,6 +58,15 @@ def is_spent(invitation: Invitation) -> bool:
 
 class LinkAlreadyUsed(Exception):
     pass
+
+
+def card_is_spent(card: Card) -> bool:
+    return SpentLink.objects.filter(marker=card_marker(card.pk)).exists()
+
+
+def spend_card(card: Card) -> SpentLink:
+    """As spend(), for a card: an IntegrityError when it was used."""
+    return SpentLink.objects.create(marker=card_marker(card.pk), round_id=card.round_id)
 
 
 def spend(invitation: Invitation) -> SpentLink:

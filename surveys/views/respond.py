@@ -13,42 +13,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ..choices import ResponseChannel
 from ..forms.answers import AnswerForm, initial_from_post
-from ..models import Invitation, InvitationToken, Response, Round
+from ..models import Invitation, InvitationToken, Round
 from ..services.answering import LinkAlreadyUsed, build_answers, record_response
-from ..services.spent_links import is_spent
+from ..services.spent_links import card_is_spent, is_spent
 from ..tokens import hash_token
 from .kept_page import PageParts, blank_page, page_parts
-from .limits import PER_LINK, PER_ROUND, over_limit
+from .limits import PER_LINK, over_limit
 from .public import other_language, pick_language
 
 log = logging.getLogger(__name__)
 
-# The rounds answered through a shared link, kept in a signed cookie in the
-# person's browser rather than in a server-side session: a session row's
-# expiry time, written the moment someone answered, could be lined up with
-# the order of the responses.
-ANSWERED_COOKIE = "answered_rounds"
-ANSWERED_SALT = "surveys.shared-link-answered"
 
-
-def public_view(*, link_rate: str | None):
+def public_view(*, link_budget: str | None):
     """Every public page: no login, never cached, rate-limited per client
-    and, for a link's pages, per link at `link_rate` (limits.py). A page
+    and, for a link's pages, per link by `link_budget` (limits.py). A page
     over its limit answers a friendly 429."""
-    return partial(_public_view, link_rate=link_rate)
+    return partial(_public_view, link_budget=link_budget)
 
 
-def _public_view(view, *, link_rate: str | None):
+def _public_view(view, *, link_budget: str | None):
     @wraps(view)
     def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if over_limit(request, link_rate):
+        if over_limit(request, link_budget):
             response = answers_kept(request, busy=True) if request.method == "POST" else rate_limited(request)
         else:
             try:
@@ -115,21 +107,35 @@ def link_not_working(request: HttpRequest) -> HttpResponse:
         return render(request, "surveys/respond/link_not_working.html", {"language": language}, status=404)
 
 
-def _survey_page(request, survey_round: Round, language: str, *, invitation=None, preview=False):
-    """Shows the survey, or records the answers. Returns a response."""
+def _survey_page(
+    request,
+    survey_round: Round,
+    language: str,
+    *,
+    invitation=None,
+    card=None,
+    preview=False,
+    thanks_url: str = "",
+    hidden: tuple[tuple[str, str], ...] = (),
+    entering: bool = False,
+):
+    """Shows the survey, or records the answers. Returns a response.
+    `hidden`: fields the form carries back (a card's code); `entering`: a
+    POST that only brought someone to the questions (a typed card code);
+    `thanks_url`: where a recorded response goes on to."""
     parts = page_parts(survey_round, language, fresh=preview)
     questions = parts.questions
     with translation.override(language):
         switching = request.method == "POST" and "switch_language" in request.POST
-        if request.method == "POST" and not switching and not preview:
+        if request.method == "POST" and not switching and not preview and not entering:
             form = AnswerForm(questions, language, fields=parts.fields, data=request.POST)
             if form.is_valid():
                 try:
                     answers = build_answers(questions, form.cleaned_data)
-                    record_response(survey_round, answers, invitation=invitation)
+                    record_response(survey_round, answers, invitation=invitation, card=card)
                 except LinkAlreadyUsed:
                     return link_not_working(request)
-                return redirect(reverse("surveys:thanks") + f"?lang={language}")
+                return redirect(thanks_url or reverse("surveys:thanks") + f"?lang={language}")
         elif switching:
             initial = initial_from_post(questions, request.POST)
             form = AnswerForm(questions, language, fields=parts.fields, initial=initial)
@@ -139,12 +145,14 @@ def _survey_page(request, survey_round: Round, language: str, *, invitation=None
         # (A valid submission needs no look: its marker refuses a second one.)
         if invitation is not None and is_spent(invitation):
             return link_not_working(request)
-        if form is None and parts.kept:
+        if card is not None and card_is_spent(card):
+            return link_not_working(request)
+        if form is None and parts.kept and not hidden:
             render_blank = partial(_render_blank, request, survey_round, language, parts)
             return blank_page(request, parts, render_blank)
         form = form or AnswerForm(questions, language, fields=parts.fields)
         status = 400 if form.is_bound and form.errors else 200
-        context = _page_context(survey_round, language, form, parts, preview=preview)
+        context = _page_context(survey_round, language, form, parts, preview=preview) | {"hidden": hidden}
         return render(request, "surveys/respond/survey.html", context, status=status)
 
 
@@ -181,7 +189,7 @@ def questions_html(form: AnswerForm) -> str:
     return render_to_string("surveys/respond/_questions.html", {"form": form})
 
 
-@public_view(link_rate=PER_LINK)
+@public_view(link_budget=PER_LINK)
 @require_http_methods(["GET", "HEAD", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _find_invitation(token)
@@ -191,50 +199,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     return _survey_page(request, invitation.round, language, invitation=invitation)
 
 
-@public_view(link_rate=PER_ROUND)
-@require_http_methods(["GET", "HEAD", "POST"])
-def respond_shared(request: HttpRequest, token: str) -> HttpResponse:
-    """The shared link and poster of an anonymous round, for people who gave no
-    email address. One response per browser, and at most
-    SURVEY_SHARED_ANSWERS_PER_DAY a round and day: anyone holding the link
-    can answer, so its answers are their own unit (docs/privacy.md)."""
-    rounds = Round.objects.select_related("survey").filter(survey__anonymous=True)
-    survey_round = rounds.filter(shared_token_hash=hash_token(token)).first()
-    if survey_round is None or not survey_round.is_open:
-        return link_not_working(request)
-    language = pick_language(request, settings.LANGUAGE_CODE)
-    answered = _answered_rounds(request)
-    if survey_round.pk in answered:
-        with translation.override(language):
-            return render(request, "surveys/respond/thanks.html", {"language": language, "again": True})
-    if _shared_answers_today(survey_round) >= settings.SURVEY_SHARED_ANSWERS_PER_DAY:
-        with translation.override(language):
-            return render(request, "surveys/respond/shared_link_full.html", {"language": language}, status=429)
-    response = _survey_page(request, survey_round, language)
-    if response.status_code == 302:
-        response.set_signed_cookie(
-            ANSWERED_COOKIE,
-            ",".join(str(pk) for pk in [*answered, survey_round.pk][-50:]),
-            salt=ANSWERED_SALT,
-            path=reverse("surveys:respond_shared", args=["x"]).removesuffix("x/"),
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
-    return response
-
-
-def _shared_answers_today(survey_round: Round) -> int:
-    today = timezone.localdate()
-    return Response.objects.filter(round=survey_round, channel=ResponseChannel.SHARED, submitted_on=today).count()
-
-
-def _answered_rounds(request: HttpRequest) -> list[int]:
-    value = request.get_signed_cookie(ANSWERED_COOKIE, default="", salt=ANSWERED_SALT) or ""
-    return [int(pk) for pk in value.split(",") if pk.isdigit()]
-
-
-@public_view(link_rate=None)
+@public_view(link_budget=None)
 @require_safe
 def thanks(request: HttpRequest) -> HttpResponse:
     language = pick_language(request, "en")
@@ -242,7 +207,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
         return render(request, "surveys/respond/thanks.html", {"language": language})
 
 
-@public_view(link_rate=PER_LINK)
+@public_view(link_budget=PER_LINK)
 @require_http_methods(["GET", "HEAD", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
     """Stops all survey emails to this person. Works without login, and after
@@ -254,7 +219,7 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
-@public_view(link_rate=PER_LINK)
+@public_view(link_budget=PER_LINK)
 @require_http_methods(["GET", "HEAD", "POST"])
 def one_click_opt_out(request: HttpRequest, token: str) -> HttpResponse:
     """The address in the emails' List-Unsubscribe header (RFC 8058): a mail

@@ -1,17 +1,12 @@
-"""Rounds: watch one go out, deal with unknown sends, close
-the loop, print the poster of the shared link."""
+"""Rounds: watch one go out, deal with unknown sends, close the loop."""
 
 from functools import partial
 
-import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,7 +18,6 @@ from ..forms.rounds import LoopItemForm
 from ..models import Invitation, Response, Round
 from ..services import outcomes, round_controls, sending
 from ..tasks import queue_in_groups, send_invitations
-from ..tokens import shared_token
 
 
 def _round_with_counts(pk: int) -> Round:
@@ -50,6 +44,8 @@ def _round_page(request: HttpRequest, survey_round: Round, *, loop_form=None, st
         "round": outcomes.round_outcome(survey_round),
         "held": sending.held_back(survey_round.pk),
         "reminders": round_controls.reminders(survey_round),
+        "cards_printed": survey_round.cards.count(),
+        "paper_answers": Response.objects.filter(round=survey_round, channel=ResponseChannel.PAPER).count(),
         "survey": survey_round.survey,
         # A burst of shared-link answers on one day stands out here.
         "shared_by_day": list(shared_by_day) if survey_round.shared_token_hash else [],
@@ -96,19 +92,6 @@ def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
         count = sending.mark_arrived(ids)
         messages.success(request, _("%(count)s invitations marked as sent.") % {"count": count})
     return redirect(survey_round.get_absolute_url())
-
-
-@permission_required("surveys.change_round", raise_exception=True)
-@require_safe
-def round_poster(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable poster with the round's shared link and its QR code, for
-    people who gave no email address. Anonymous surveys only, and program
-    managers only: whoever holds the link can add answers."""
-    survey_round = get_object_or_404(Round.objects.select_related("survey"), pk=pk, survey__anonymous=True)
-    url = settings.SITE_URL + reverse("surveys:respond_shared", args=[shared_token(survey_round.pk)])
-    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff", omitsize=False)
-    context = {"round": survey_round, "survey": survey_round.survey, "url": url, "qr_svg": mark_safe(svg)}  # noqa: S308 - segno's own SVG
-    return render(request, "surveys/round_poster.html", context)
 
 
 @permission_required("surveys.add_yousaidwedid", raise_exception=True)

@@ -39,8 +39,18 @@ from tests.security.conftest import ALL_ROUTES
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "surveys:thanks", "surveys:respond", "surveys:respond_shared", "surveys:opt_out"}
-SAMPLE_VALUES = {"token": "x" * 43, "name": "key-figures"}
+PUBLIC = {
+    "login",
+    "surveys:thanks",
+    "surveys:respond",
+    "surveys:respond_shared",
+    "surveys:respond_short",
+    "surveys:respond_card",
+    "surveys:respond_short_done",
+    "surveys:opt_out",
+    "surveys:one_click_opt_out",
+}
+SAMPLE_VALUES = {"token": "x" * 43, "code": "ABCD2345", "name": "key-figures"}
 RESULTS = settings.BASE_DIR / "test-results" / "two-factor.json"
 GUESSES = 300
 GUESS_EVERY = 10  # seconds: 300 guesses in 50 minutes, inside one lockout

@@ -85,7 +85,41 @@ def test_keyboard_only_completion(open_page, live_server):
             break
         page.keyboard.press("Tab")
     page.keyboard.type("Mondays")
-    page.keyboard.press("Enter")  # submits the form
+    page.keyboard.press("Enter")  # does not send a half-filled survey
+    page.wait_for_timeout(300)
+    assert page.get_by_role("heading", name="Wellbeing check-in").is_visible()
+    assert Response.objects.count() == 0
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Send my answers"
+    page.keyboard.press("Enter")  # on the button: sends
     page.get_by_role("heading", name="Thank you").wait_for()
     check_page(page, "thank-you (keyboard)")
     assert Response.objects.get().answers.count() == 2
+
+
+def test_enter_moves_to_the_next_field_where_javascript_runs(open_page, live_server):
+    link = _invitation_link(live_server)
+    page = open_page(width=360, height=740)
+    page.goto(link)
+    page.get_by_label("Which day suits you best?").fill("Fridays")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Send my answers"
+    assert Response.objects.count() == 0
+
+
+def test_leave_this_page_is_there_and_leaves_no_way_back(open_page, live_server, settings):
+    """The quick exit replaces the page in the history (where JavaScript
+    runs), so Back does not bring the survey up again."""
+    link = _invitation_link(live_server)
+    page = open_page(width=360, height=740)
+    page.context.route("https://www.google.com/**", lambda route: route.fulfill(body="<title>Weather</title>"))
+    page.goto(live_server.url + "/s/thanks/")
+    page.goto(link)
+    leave = page.get_by_role("link", name="Leave this page")
+    assert leave.is_visible() and leave.get_attribute("rel") == "noreferrer"
+    leave.click()
+    page.wait_for_url(settings.QUICK_EXIT_URL)
+    page.go_back()
+    assert page.url == live_server.url + "/s/thanks/"
+    # The person chose to leave for that site: not a request our pages made.
+    page.foreign_requests.clear()

@@ -59,7 +59,7 @@ def test_build_schedule_open_and_watch_a_round_go_out(open_page, live_server):
     page.get_by_role("button", name="Make active").wait_for()
     check_page(page, "scheduled survey")
     page.get_by_role("button", name="Make active").click()
-    page.get_by_role("button", name="Open a round now").wait_for()
+    page.get_by_role("link", name="Open a round now").wait_for()
     check_page(page, "active survey")
     screenshot(page, "survey-builder-desktop")
 
@@ -67,7 +67,10 @@ def test_build_schedule_open_and_watch_a_round_go_out(open_page, live_server):
         worker = Worker(sink.port, queue)
         worker.start()
         try:
-            page.get_by_role("button", name="Open a round now").click()
+            page.get_by_role("link", name="Open a round now").click()
+            page.get_by_text(f"{RECIPIENTS} people will get an invitation email now.").wait_for()
+            check_page(page, "opening a round: how many get an email")
+            page.get_by_role("button", name="Open the round and send").click()
             page.get_by_role("progressbar").first.wait_for()
             check_page(page, "round page, sending")
             page.get_by_text(f"{RECIPIENTS} of {RECIPIENTS} sent").wait_for(timeout=240_000)

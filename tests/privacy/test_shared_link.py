@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from surveys.services.short_address import short_code_of
 from surveys.tokens import shared_token
 
 from .attacks import canary_survey, k, k_shared, looking_as, released_by, shared_link_from_poster
@@ -52,11 +53,16 @@ def test_shared_link_answers_do_not_lift_real_answers_to_k(request, role, stuffe
 def test_leadership_gets_neither_the_poster_nor_the_shared_link(program_manager, leader, crowd, run_the_beat_until):
     run_the_beat_until(timezone.now())
     survey_round = crowd.open_round(canary_survey("participants"), invite=6)
-    poster = reverse("surveys:round_poster", args=[survey_round.pk])
+    survey = survey_round.survey
+    poster = reverse("surveys:survey_poster", args=[survey.pk])
+    round_poster = reverse("surveys:round_poster", args=[survey_round.pk])
 
     printed = looking_as(program_manager).get(poster)
     assert printed.status_code == 200, "the control: managers print the poster"
-    assert shared_token(survey_round.pk) in printed.content.decode(), "the control: the poster shows the link"
+    code = short_code_of(survey)
+    assert code in printed.content.decode(), "the control: the poster shows the short address"
     assert looking_as(leader).get(poster).status_code in (403, 404), "leadership can open the poster"
+    assert looking_as(leader).get(round_poster).status_code in (403, 404), "leadership can open the round's poster"
     pages = fetch_all(looking_as(leader), dashboard=False)
-    assert not canary_leaks(pages, marker=shared_token(survey_round.pk)), "leadership can read the shared link"
+    for marker in (shared_token(survey_round.pk), code):
+        assert not canary_leaks(pages, marker=marker), "leadership can read the shared link"

@@ -84,6 +84,7 @@ def build_dataset() -> SimpleNamespace:
         Round,
         YouSaidWeDid,
     )
+    from surveys.services.short_address import short_code_of
     from surveys.tokens import hash_token, new_token, shared_token
     from tests import factories as f
 
@@ -167,6 +168,7 @@ def build_dataset() -> SimpleNamespace:
         draft_question=draft_question,
         invitation_token=raw_token,
         shared_token=shared_token(survey_round.pk),
+        short_code=short_code_of(survey_round.survey),
         export_name="key-figures",
         digest=Digest.objects.create(kind="follow_up", user=manager, period=datetime.date(2024, 1, 1)),
         audit_event=record(AuditAction.EXPORT, target="matrix.csv"),
@@ -206,7 +208,7 @@ def client_for(data: SimpleNamespace, role: str, **client_kwargs) -> Client:
 
 # --- concrete URLs ---------------------------------------------------------------
 
-TOKEN_ATTRIBUTES = {"invitation_token", "shared_token"}
+TOKEN_ATTRIBUTES = {"invitation_token", "shared_token", "short_code"}
 
 
 def parse_kwargs(spec: str) -> dict[str, str]:

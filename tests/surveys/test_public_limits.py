@@ -10,16 +10,12 @@ from django.urls import reverse
 from surveys.models import Response
 from surveys.services.rounds import open_round
 from surveys.tokens import shared_token
-from surveys.views.limits import PER_ADDRESS, PER_LINK, PER_ROUND
+from surveys.views.limits import PER_ADDRESS, PER_LINK, PER_ROUND, allowed
 from tests.factories import QuestionFactory, SurveyFactory
 
 from .test_respond_views import invite, link
 
 pytestmark = pytest.mark.django_db
-
-
-def allowed(rate: str) -> int:
-    return int(rate.split("/")[0])
 
 
 @pytest.fixture

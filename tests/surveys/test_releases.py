@@ -150,3 +150,34 @@ def test_a_withheld_answer_can_be_put_back_only_in_review(survey):
     unit.refresh_from_db()
     assert releases.set_withheld(unit, set()) == (0, 0)  # released: nothing put back
     assert [a.text for a in releases.unit_text_answers(unit) if a.withheld] == ["Rosa at the desk"]
+
+
+def test_paper_and_card_answers_are_weighed_as_their_units(survey, settings):
+    """Paper answers, typed in by staff, are a unit of their own with the
+    shared address's higher k (whoever types them could add their own);
+    answers by printed card join the private links'."""
+    from surveys.choices import ResponseChannel
+    from surveys.models import Answer
+    from surveys.services.answering import record_response
+    from surveys.services.cards import find_card, make_cards
+
+    settings.SURVEY_MIN_SHARED_RESPONSES = 10
+    held_paper = _round(survey, 60, invited=3)
+    released_paper = _round(survey, 30, invited=3)
+    question = survey.questions.get()
+    for survey_round, paper in ((held_paper, 9), (released_paper, 10)):
+        for _ in range(paper):
+            record_response(survey_round, [Answer(question=question, number=2)], paper=True)
+        for code in make_cards(survey_round, 2):
+            card = find_card(survey_round, code)
+            record_response(survey_round, [Answer(question=question, number=5)], card=card)
+    close(held_paper, released_paper)
+    releases.decide_settled_rounds()
+    made = sorted(Release.objects.values_list("parts__round", "channel", "responses"))
+    assert made == sorted(
+        [
+            (held_paper.pk, ResponseChannel.INVITED, 5),  # 3 private links + 2 cards
+            (released_paper.pk, ResponseChannel.INVITED, 5),
+            (released_paper.pk, ResponseChannel.PAPER, 10),
+        ]
+    )

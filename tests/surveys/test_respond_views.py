@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from surveys.choices import RoundStatus
 from surveys.forms.answers import SHORT_TEXT_MAX
@@ -188,10 +189,15 @@ def test_privacy_headers(client, invited):
         assert page["Referrer-Policy"] == "same-origin"
 
 
-def test_the_page_loads_nothing_from_another_site_and_runs_no_inline_script(client, survey, invited):
+def test_the_page_loads_nothing_from_another_site_and_runs_no_inline_script(client, survey, invited, settings):
+    """The one address of another site is the "Leave this page" link, which
+    loads nothing and sends no referrer (the address holds the link)."""
     _, raw = invited
     for page in (client.get(link(raw)), client.post(link(raw), {"language": "en"})):
         html = page.content.decode()
+        leave = f'<a class="quick-exit" href="{escape(settings.QUICK_EXIT_URL)}" rel="noreferrer"'
+        assert html.count(leave) == 1
+        html = html.replace(leave, "")
         for url in re.findall(r"""https?://[^\s"'<>]+""", html):
             assert url.startswith("http://testserver/"), url
         for attribute in re.findall(r"""(?:src|href|action)=["']([^"']*)["']""", html):

@@ -2,7 +2,6 @@
 unknown sends, the poster, and "you said, we did"."""
 
 import datetime
-import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -14,8 +13,7 @@ from django.utils import timezone
 from surveys.choices import SendState
 from surveys.models import Invitation, InvitationToken, Round, YouSaidWeDid
 from surveys.services.answering import record_response
-from surveys.services.rounds import open_round
-from surveys.tokens import new_token, shared_token
+from surveys.tokens import new_token
 from tests.factories import InvitationFactory, QuestionFactory, RecipientFactory, RoundFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -175,28 +173,6 @@ def test_leadership_cannot_decide_about_sends(leader_client, busy_round):
     assert refused.status_code == 403
     unknown.refresh_from_db()
     assert unknown.state == SendState.UNKNOWN
-
-
-def test_the_poster_shows_a_qr_code_of_the_shared_link(manager_client, leader_client, survey):
-    survey_round = open_round(survey)
-    page = manager_client.get(url("round_poster", survey_round.pk))
-    assert page.status_code == 200
-    html = page.content.decode()
-    link = "http://testserver" + url("respond_shared", shared_token(survey_round.pk))
-    assert link in html
-    assert re.search(r"<svg[^>]*>.*<path", html, re.S)
-    # Whoever holds the link can add answers: program managers only (docs/privacy.md).
-    assert leader_client.get(url("round_poster", survey_round.pk)).status_code == 403
-    assert "Poster with shared link" in manager_client.get(url("round_detail", survey_round.pk)).content.decode()
-    leader_detail = leader_client.get(url("round_detail", survey_round.pk))
-    assert leader_detail.status_code == 200
-    assert "Poster with shared link" not in leader_detail.content.decode()
-    assert Client().get(link.removeprefix("http://testserver")).status_code == 200
-
-
-def test_no_poster_for_a_named_survey(manager_client):
-    named = SurveyFactory(status="active", anonymous=False)
-    assert manager_client.get(url("round_poster", RoundFactory(survey=named).pk)).status_code == 404
 
 
 LOOP = {"you_said": "Evenings are hard to reach", "you_said_es": "", "we_did": "We open until 9", "we_did_es": ""}

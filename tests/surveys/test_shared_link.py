@@ -73,7 +73,7 @@ def test_one_response_per_browser_session(client, shared_round):
 def test_what_was_answered_stays_in_the_browser_not_on_the_server(client, shared_round):
     posted = answer(client, shared_round)
     cookie = posted.cookies["answered_rounds"]
-    assert cookie["path"] == "/s/shared/"
+    assert cookie["path"] == shared_link(shared_round)  # sent to this address only
     assert cookie["httponly"]
     assert not Session.objects.exists()  # no row whose time could be lined up with a response
 

@@ -20,7 +20,7 @@ from surveys.choices import QuestionKind
 from surveys.forms.answers import SHORT_TEXT_MAX
 from surveys.models import InvitationToken, Response, YouSaidWeDid
 from surveys.tokens import new_token
-from surveys.views.limits import PER_ADDRESS as RATE
+from surveys.views.limits import PER_ADDRESS, allowed
 from tests.factories import InvitationFactory, QuestionFactory, RecipientFactory, RoundFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ ENGLISH_UI = [
     "minute",
     "It takes about",
     "Your answers are anonymous",
-    "Our staff see only totals",
+    "Our staff see the answers only when",
     "Before you start",
     "You can answer until",
     "Some questions follow",
@@ -289,7 +289,7 @@ def test_errors_are_shown_in_spanish(client, survey, invited):
     assert "Ensure this value has at most" in english
     assert "Hay que revisar algunas respuestas." in spanish
     assert "Por favor, responda esta pregunta." in spanish
-    assert "Marque solo “Prefiero no decirlo”, o quite esa marca." in spanish
+    assert "Si marca “Prefiero no decirlo”, no marque nada más. Si no, quite esa marca." in spanish
     # Django's own messages come from Django's Spanish catalog.
     assert f"Asegúrese de que este valor tenga menos de {SHORT_TEXT_MAX} caracteres" in spanish
     assert "Escoja una opción válida." in spanish
@@ -354,10 +354,10 @@ def test_the_opt_out_page_before_and_after(client, invited):
 
 def test_the_rate_limited_page(client, frozen_clock):
     url = reverse("surveys:thanks")
-    allowed = int(RATE.split("/")[0])
+    allowed_per_minute = allowed(PER_ADDRESS)
 
     def limited(language, address):
-        for _ in range(allowed):
+        for _ in range(allowed_per_minute):
             client.get(url, {"lang": language}, REMOTE_ADDR=address)
         page = client.get(url, {"lang": language}, REMOTE_ADDR=address)
         assert page.status_code == 429
@@ -387,7 +387,7 @@ def test_the_emails_are_all_spanish(survey, kind):
     english = send("en")
     spanish = send("es")
     subject, text, html = spanish
-    assert subject == {"invitation": "¿Cómo lo estamos haciendo? Chequeo", "reminder": "Un recordatorio: Chequeo"}[kind]
+    assert subject == {"invitation": "¿Cómo lo estamos haciendo? Chequeo", "reminder": "Recordatorio: Chequeo"}[kind]
     assert "Your answers are anonymous." in english[1] and "Your answers are anonymous." in english[2]
     for body in (text, html):
         assert "Hola:" in body

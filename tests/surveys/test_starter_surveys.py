@@ -60,11 +60,27 @@ def test_everything_is_written_in_english_and_spanish():
             assert all(choice["en"] and choice["es"] for choice in question.choices), question
 
 
-def test_the_intro_says_who_sees_the_answers_and_that_they_are_anonymous():
+def test_the_intro_says_what_the_survey_is_about_and_leaves_the_promise_to_the_page():
+    """Who sees the answers, anonymity and skipping are said once, by the
+    survey page for every survey (survey.html): an intro repeating them
+    read twice, in other words."""
     for survey in starters():
-        assert "anonymous" in survey.intro and "anónimas" in survey.intro_es, survey
-        assert "5 or more" in survey.intro and "5 personas o más" in survey.intro_es, survey
-        assert "skip any question" in survey.intro, survey
+        assert "our work" in survey.intro or "our organization" in survey.intro, survey
+        for text in (survey.intro, survey.intro_es):
+            assert "\n" not in text.strip()
+            assert not any(word in text for word in ("anonymous", "anónimas", "5 ", "skip", "saltar")), text
+
+
+SPEAKING_TO_TU = re.compile(r"\b(tú|te|ti|tu|tus|puedes|eres|escribas|recomiendes|haces)\b", re.IGNORECASE)
+
+
+def test_the_spanish_says_usted_throughout():
+    for survey in starters():
+        texts = [survey.title_es, survey.intro_es]
+        for question in survey.questions.all():
+            texts += [question.text_es, question.help_text_es, *(choice["es"] for choice in question.choices)]
+        found = [text for text in texts if SPEAKING_TO_TU.search(text)]
+        assert not found, found
 
 
 def test_every_question_can_be_skipped_and_is_valid():

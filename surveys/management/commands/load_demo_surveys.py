@@ -25,9 +25,9 @@ PAST_RESPONSES: dict[str, list[int]] = {Audience.PARTICIPANTS: [40], Audience.PA
 LOOP: dict[str, tuple[str, str, str, str]] = {
     Audience.PARTICIPANTS: (
         "The drop-in hours ended too early for people who work at night.",
-        "Las horas de la tarde terminaban muy temprano para quien trabaja de noche.",
+        "El horario del espacio abierto terminaba muy temprano para quienes trabajan de noche.",
         "We now keep the drop-in open until 10 pm on Thursdays.",
-        "Ahora el espacio abre hasta las 10 de la noche los jueves.",
+        "Ahora, los jueves, el espacio está abierto hasta las 10 de la noche.",
     ),
     Audience.PARTNERS: (
         "We sometimes offered help you had not asked for.",
