@@ -14,7 +14,7 @@ cannot be traced to a kind of partner."""
 
 from __future__ import annotations
 
-from surveys.choices import Audience, RoundStatus
+from surveys.choices import Audience, LoopStatus, RoundStatus
 from surveys.models import Release, Round, YouSaidWeDid
 from surveys.services import results
 from surveys.services.tallies import Tally, load_tally
@@ -80,6 +80,6 @@ def survey_totals(scope: Scope, rounds: list[dict], tally: Tally) -> dict:
     return {
         "responses": sum(row["answered"] + row["shared"] for row in rounds),
         "released": sum(unit.responses for unit in tally.units.values()),
-        "loop_items": YouSaidWeDid.objects.filter(round__in=_rounds(scope)).count(),
+        "loop_items": YouSaidWeDid.objects.filter(round__in=_rounds(scope), status=LoopStatus.DONE).count(),
         "rounds": len(rounds),
     }

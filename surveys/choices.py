@@ -78,6 +78,14 @@ class SendState(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown: check before resending")
 
 
+class LoopStatus(models.TextChoices):
+    """Where a "you said, we did" item stands. Respondents see it once done."""
+
+    PLANNED = "planned", _("Planned")
+    DOING = "doing", _("Doing")
+    DONE = "done", _("Done")
+
+
 class ResponseChannel(models.TextChoices):
     INVITED = "invited", _("Private link")
     SHARED = "shared", _("Shared link or poster")

@@ -12,6 +12,7 @@ from django.utils import translation
 from core import prefilled_email
 from core.prefilled_email import PrefilledEmail
 
+from .choices import LoopStatus
 from .models import Invitation, Round, YouSaidWeDid
 
 
@@ -33,8 +34,8 @@ def sender() -> str:
 
 
 def loop_items(survey, language: str, before=None) -> list[dict]:
-    """ "You said, we did" items from the survey's latest earlier round that has any."""
-    found = YouSaidWeDid.objects.filter(round__survey=survey).select_related("round")
+    """ "You said, we did" items done, from the survey's latest earlier round that has any."""
+    found = YouSaidWeDid.objects.filter(round__survey=survey, status=LoopStatus.DONE).select_related("round")
     if before is not None:
         found = found.filter(round__opened_at__lt=before.opened_at)
     items = list(found.order_by("-round__opened_at", "id"))

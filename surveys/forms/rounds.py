@@ -1,19 +1,43 @@
 from datetime import datetime, time
+from typing import cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import dates
+from partners.forms import program_managers
 
-from ..models import YouSaidWeDid
+from ..models import Question, YouSaidWeDid
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Staff shown by name, as on every page, not by username."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
 
 
 class LoopItemForm(forms.ModelForm):
+    """A "you said, we did" item of a round: the owner among program
+    managers (shown by name), the question among the survey's own."""
+
     class Meta:
         model = YouSaidWeDid
-        fields = ["you_said", "you_said_es", "we_did", "we_did_es"]
-        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in fields}
+        fields = ["you_said", "you_said_es", "we_did", "we_did_es", "status", "owner", "due_on", "question"]
+        widgets = {
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in ["you_said", "you_said_es", "we_did", "we_did_es"]},
+            "due_on": forms.DateInput(attrs={"type": "date", **dates.INPUT_ATTRIBUTES}, format="%Y-%m-%d"),
+        }
+        field_classes = {"owner": PersonChoiceField}
+
+    def __init__(self, *args, survey=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = program_managers(keep_id=self.instance.owner_id)
+        question = cast(forms.ModelChoiceField, self.fields["question"])
+        question.queryset = survey.questions.order_by("position") if survey is not None else Question.objects.none()
+        self.fields["due_on"].validators += dates.VALIDATORS
 
 
 class ExtendRoundForm(forms.Form):

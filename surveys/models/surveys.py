@@ -1,5 +1,6 @@
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -19,6 +20,7 @@ from ..choices import (
     YES_NO,
     Audience,
     Domain,
+    LoopStatus,
     QuestionKind,
     SurveyStatus,
 )
@@ -254,13 +256,35 @@ class Question(models.Model):
 
 
 class YouSaidWeDid(models.Model):
-    """Closing the loop: what we heard in a round and what we changed."""
+    """Closing the loop: what we heard in a round and what we change, with
+    who carries it out, by when, and the question it answers. Respondents
+    see it (in the next invitation, on the survey's first page and on its
+    public "what we changed" page) once it is done."""
 
     round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="you_said_we_did")
     you_said = models.TextField(_("you said"))
     you_said_es = models.TextField(_("you said, in Spanish"), blank=True)
-    we_did = models.TextField(_("we did"))
+    we_did = models.TextField(_("we did"), help_text=_("What we changed, or will change, in plain words."))
     we_did_es = models.TextField(_("we did, in Spanish"), blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=LoopStatus.choices, default=LoopStatus.PLANNED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+        help_text=_("Who sees it through."),
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    question = models.ForeignKey(
+        "surveys.Question",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("question it answers"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

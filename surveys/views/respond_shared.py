@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods, require_safe
 
-from ..choices import ResponseChannel
-from ..models import Response, Round, Survey
+from ..choices import LoopStatus, ResponseChannel
+from ..models import Response, Round, Survey, YouSaidWeDid
 from ..services.cards import find_card
 from ..services.short_address import short_url
 from ..services.spent_links import card_is_spent
@@ -145,8 +145,34 @@ def respond_short_done(request: HttpRequest, code: str) -> HttpResponse:
     device = _device(request, survey)
     again = reverse("surveys:respond_short", args=[survey.short_code]) + (f"?device={device}" if device else "")
     with translation.override(language):
-        context = {"language": language, "device_again": again if device else ""}
+        context = {
+            "language": language,
+            "device_again": again if device else "",
+            "changes_url": _changes_url(survey, language),
+        }
         return render(request, "surveys/respond/thanks.html", context)
+
+
+@public_view(link_budget=PER_ROUND)
+@require_safe
+def respond_changes(request: HttpRequest, code: str) -> HttpResponse:
+    """What we changed after the survey's earlier rounds ("you said, we
+    did" items that are done), for people without email too: the poster
+    and the short address lead here. Printable."""
+    survey = _survey_at(code)
+    if survey is None:
+        return link_not_working(request)
+    language = pick_language(request, settings.LANGUAGE_CODE)
+    done = YouSaidWeDid.objects.filter(round__survey=survey, status=LoopStatus.DONE).order_by("-round__opened_at", "id")
+    with translation.override(language):
+        context = {
+            "language": language,
+            "title": survey.title_in(language),
+            "items": [{"you_said": item.you_said_in(language), "we_did": item.we_did_in(language)} for item in done],
+            "survey_url": reverse("surveys:respond_short", args=[survey.short_code]) + f"?lang={language}",
+            **_language_switch(request, language),
+        }
+        return render(request, "surveys/respond/changes.html", context)
 
 
 def device_link(survey: Survey) -> str:
@@ -169,6 +195,10 @@ def _thanks_url(survey: Survey, language: str, device: str) -> str:
     return url + (f"&device={device}" if device else "")
 
 
+def _changes_url(survey: Survey, language: str) -> str:
+    return reverse("surveys:respond_changes", args=[survey.short_code]) + f"?lang={language}"
+
+
 def _query(request: HttpRequest) -> str:
     return "?" + request.GET.urlencode() if request.GET else ""
 
@@ -189,7 +219,12 @@ def _language_switch(request: HttpRequest, language: str) -> dict:
 def _not_open(request: HttpRequest, survey: Survey) -> HttpResponse:
     language = pick_language(request, settings.LANGUAGE_CODE)
     with translation.override(language):
-        context = {"language": language, "title": survey.title_in(language), **_language_switch(request, language)}
+        context = {
+            "language": language,
+            "title": survey.title_in(language),
+            "changes_url": _changes_url(survey, language),
+            **_language_switch(request, language),
+        }
         return render(request, "surveys/respond/not_open.html", context)
 
 

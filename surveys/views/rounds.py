@@ -8,14 +8,14 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import queueing
 from core.query_values import parse_id
 
 from ..choices import ResponseChannel, SendState
 from ..forms.rounds import LoopItemForm
-from ..models import Invitation, Response, Round
+from ..models import Invitation, Response, Round, YouSaidWeDid
 from ..services import outcomes, round_controls, sending
 from ..tasks import queue_in_groups, send_invitations
 
@@ -33,7 +33,7 @@ def _round_page(request: HttpRequest, survey_round: Round, *, loop_form=None, st
             .order_by("state", "id")
         )
     if loop_form is None and request.user.has_perm("surveys.add_yousaidwedid"):
-        loop_form = LoopItemForm()
+        loop_form = LoopItemForm(survey=survey_round.survey)
     shared_by_day = (
         Response.objects.filter(round=survey_round, channel=ResponseChannel.SHARED)
         .values("submitted_on")
@@ -50,7 +50,7 @@ def _round_page(request: HttpRequest, survey_round: Round, *, loop_form=None, st
         # A burst of shared-link answers on one day stands out here.
         "shared_by_day": list(shared_by_day) if survey_round.shared_token_hash else [],
         "problems": problems,
-        "loop_items": survey_round.you_said_we_did.all(),
+        "loop_items": survey_round.you_said_we_did.select_related("owner", "question"),
         "loop_form": loop_form,
     }
     return render(request, "surveys/round_detail.html", context, status=status)
@@ -98,10 +98,27 @@ def round_unknown(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def loop_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = _round_with_counts(pk)
-    form = LoopItemForm(request.POST)
+    form = LoopItemForm(request.POST, survey=survey_round.survey)
     if form.is_valid():
         form.instance.round = survey_round
         form.save()
-        messages.success(request, _("Added. It will appear in the next round's invitation and intro page."))
+        messages.success(request, _("Added. Once it is done, people see it in the next invitation and on the survey."))
         return redirect(survey_round.get_absolute_url() + "#loop")
     return _round_page(request, survey_round, loop_form=form, status=400)
+
+
+@permission_required("surveys.change_yousaidwedid", raise_exception=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+def loop_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An item's status, owner, due day and words. Marked done, it reaches
+    respondents: the next invitation, the survey's first page and its
+    public "what we changed" page."""
+    item = get_object_or_404(YouSaidWeDid.objects.select_related("round__survey"), pk=pk)
+    survey_round = item.round
+    form = LoopItemForm(request.POST or None, instance=item, survey=survey_round.survey)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved."))
+        return redirect(survey_round.get_absolute_url() + "#loop")
+    context = {"form": form, "item": item, "round": survey_round, "survey": survey_round.survey}
+    return render(request, "surveys/loop_item_form.html", context, status=400 if form.is_bound else 200)

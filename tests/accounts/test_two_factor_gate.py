@@ -47,6 +47,7 @@ PUBLIC = {
     "surveys:respond_short",
     "surveys:respond_card",
     "surveys:respond_short_done",
+    "surveys:respond_changes",
     "surveys:opt_out",
     "surveys:one_click_opt_out",
 }

@@ -134,8 +134,9 @@ def _surveys(p) -> SimpleNamespace:
     x0 = RoundFactory(survey=participants, opened_at=noon(d("2025-03-01")), closes_at=noon(d("2025-03-22")))
     answer_round(x0, [(p_recommend, 2)], people=7)  # before the period
 
-    YouSaidWeDid.objects.create(round=p1, you_said="More evening hours.", we_did="Open until 10 pm.")
-    YouSaidWeDid.objects.create(round=x0, you_said="Old.", we_did="Old.")
+    YouSaidWeDid.objects.create(round=p1, you_said="More evening hours.", we_did="Open until 10 pm.", status="done")
+    YouSaidWeDid.objects.create(round=x0, you_said="Old.", we_did="Old.", status="done")
+    YouSaidWeDid.objects.create(round=p1, you_said="Planned.", we_did="Not yet.")  # not counted: not done
     release(p1, p2, x1, x0)
     return SimpleNamespace(partners=partners, p1=p1, p2=p2, x1=x1, x0=x0)
 

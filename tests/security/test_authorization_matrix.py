@@ -104,6 +104,7 @@ surveys:survey_paper         pk=survey              L    L     L    L     200  4
 surveys:round_cards          pk=round               L    L     L    L     200  400   403  403   200  400   403  403
 surveys:round_paper_entry    pk=round               L    L     L    L     200  302*  403  403   200  302*  403  403
 surveys:loop_item_create     pk=round               L    L     L    L     405  400   403  403   405  400   403  403
+surveys:loop_item_edit       pk=loop_item           L    L     L    L     200  400   403  403   200  400   403  403
 surveys:survey_results       pk=survey              L    L     L    L     200* 405   200* 405   200* 405   403  403
 surveys:survey_results_csv   pk=survey              L    L     L    L     200* 405   200* 405   200* 405   403  403
 surveys:mirrored_questions   -                      L    L     L    L     200* 405   200* 405   200* 405   403  403
@@ -121,6 +122,7 @@ surveys:respond              token=invitation_token 404  404   200  400   404  4
 surveys:respond_short        code=short_code        404  404   200  400   404  404   404  404   404  404   404  404
 surveys:respond_card         code=short_code        405  404   405  400   405  404   405  404   405  404   405  404
 surveys:respond_short_done   code=short_code        404  405   200  405   404  405   404  405   404  405   404  405
+surveys:respond_changes      code=short_code        404  405   200  405   404  405   404  405   404  405   404  405
 surveys:opt_out              token=invitation_token 200  200   200  200*  200  200   200  200   200  200   200  200
 surveys:one_click_opt_out    token=invitation_token 200  200   200  200*  200  200   200  200   200  200   200  200
 """

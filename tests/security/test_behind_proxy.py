@@ -129,7 +129,10 @@ def test_through_nginx(stack, people_and_links):
     figures |= survey_budget_checks(nginx, links, answers)
     figures |= lockout_checks(nginx)
     figures |= audit_checks(gunicorn)
-    figures["survey_paths_in_nginx_log"] = sum("/s/" in line for line in nginx.access_log.read_text().splitlines())
+    Browser(nginx, A).get("/r/ABCD2345/")  # the short address of a survey, too
+    logged = nginx.access_log.read_text().splitlines()
+    figures["survey_paths_in_nginx_log"] = sum(" /s/" in line or " /r/" in line for line in logged)
+    assert any(" /accounts/login/" in line for line in logged), "the control: nginx logs other pages"
     figures["app_warned_of_the_setting"] = "TRUSTED_PROXIES is 0" in gunicorn.log.read_text()
     _record(figures)
 

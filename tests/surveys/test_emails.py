@@ -114,13 +114,14 @@ def test_you_said_we_did_from_the_previous_round(survey):
     now = timezone.now()
     older = RoundFactory(survey=survey, opened_at=now - datetime.timedelta(days=200))
     previous = RoundFactory(survey=survey, opened_at=now - datetime.timedelta(days=100))
-    YouSaidWeDid.objects.create(round=older, you_said="Old news", we_did="Long done")
+    YouSaidWeDid.objects.create(round=older, you_said="Old news", we_did="Long done", status="done")
     YouSaidWeDid.objects.create(
         round=previous,
         you_said="Evenings are hard <b>",
         you_said_es="Las tardes son difíciles",
         we_did="We open until 9",
         we_did_es="Abrimos hasta las 9",
+        status="done",
     )
     current = invitation_in(survey, opened_at=now)
 
@@ -139,8 +140,8 @@ def test_you_said_we_did_from_the_previous_round(survey):
 def test_loop_items_never_come_from_the_same_or_a_later_round(survey):
     current = RoundFactory(survey=survey)
     later = RoundFactory(survey=survey, opened_at=current.opened_at + datetime.timedelta(days=1))
-    YouSaidWeDid.objects.create(round=current, you_said="This round", we_did="x")
-    YouSaidWeDid.objects.create(round=later, you_said="Later", we_did="y")
+    YouSaidWeDid.objects.create(round=current, you_said="This round", we_did="x", status="done")
+    YouSaidWeDid.objects.create(round=later, you_said="Later", we_did="y", status="done")
     assert emails.loop_items(survey, "en", before=current) == []
     assert [i["you_said"] for i in emails.loop_items(survey, "en")] == ["Later"]
 

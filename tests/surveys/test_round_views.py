@@ -175,7 +175,13 @@ def test_leadership_cannot_decide_about_sends(leader_client, busy_round):
     assert unknown.state == SendState.UNKNOWN
 
 
-LOOP = {"you_said": "Evenings are hard to reach", "you_said_es": "", "we_did": "We open until 9", "we_did_es": ""}
+LOOP = {
+    "you_said": "Evenings are hard to reach",
+    "you_said_es": "",
+    "we_did": "We open until 9",
+    "we_did_es": "",
+    "status": "done",
+}
 
 
 def test_a_loop_item_reaches_the_next_invitation_and_intro(manager_client, survey, django_capture_on_commit_callbacks):

@@ -196,6 +196,7 @@ def survey():
         you_said_es="Las tardes son difíciles",
         we_did="We open until 9",
         we_did_es="Abrimos hasta las 9",
+        status="done",
     )
     return survey
 

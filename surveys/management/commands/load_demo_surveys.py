@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.choices import Audience, QuestionKind, Recurrence, RoundStatus, SurveyStatus
+from surveys.choices import Audience, LoopStatus, QuestionKind, Recurrence, RoundStatus, SurveyStatus
 from surveys.models import Answer, Invitation, Recipient, Response, Round, Schedule, Survey, YouSaidWeDid
 from surveys.models.recipients import email_digest
 from surveys.services.releases import decide_settled_rounds
@@ -101,7 +101,12 @@ class Command(BaseCommand):
         if loop and survey.audience in LOOP:
             you_said, you_said_es, we_did, we_did_es = LOOP[survey.audience]
             YouSaidWeDid.objects.create(
-                round=past, you_said=you_said, you_said_es=you_said_es, we_did=we_did, we_did_es=we_did_es
+                round=past,
+                you_said=you_said,
+                you_said_es=you_said_es,
+                we_did=we_did,
+                we_did_es=we_did_es,
+                status=LoopStatus.DONE,
             )
 
 
