@@ -1,6 +1,7 @@
 """django-filter FilterSets for the staff survey pages. A value that does not
 parse makes the form invalid; the view answers 400 with the error beside the
-field. Recipients cannot be searched by address: it is encrypted."""
+field. Recipients are found by address through its keyed hash, from a POST
+form (views/recipients.recipient_find), never from a filter in the URL."""
 
 import django_filters as filters
 from django import forms

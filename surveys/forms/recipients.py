@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import Audience
 from ..models import Recipient
 from ..models.recipients import email_digest
-from ..services.importing import MAX_BYTES
+from ..services.importing import AUTO, ENCODINGS, MAX_BYTES
 
 RECIPIENT_AUDIENCES = [(Audience.PARTICIPANTS, Audience.PARTICIPANTS.label), (Audience.STAFF, Audience.STAFF.label)]
 
@@ -59,8 +59,16 @@ class RecipientImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+    encoding = forms.ChoiceField(
+        label=_("How the file is written"),
+        choices=[(AUTO, _("Find out (UTF-8, or else Excel's usual “CSV”)")), *ENCODINGS.items()],
+        initial=AUTO,
+        required=False,
+        help_text=_("If accented names look wrong on the next page, choose another and check again."),
+    )
     csv_text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"hidden": True}))
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    rows_to_fix = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -74,3 +82,7 @@ class RecipientImportForm(forms.Form):
         if not cleaned.get("file") and not cleaned.get("csv_text") and "file" not in self.errors:
             self.add_error("file", _("Choose a CSV file."))
         return cleaned
+
+
+class FindRecipientForm(forms.Form):
+    email = forms.EmailField(label=_("Find a person by their email address"), max_length=254)

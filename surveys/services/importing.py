@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.exports import neutralise
 from partners.choices import Language
 
 from ..models import Recipient
@@ -63,6 +64,8 @@ class Row:
     outcome: str = ADD
     problem: str = ""
     digest: str = field(default="", repr=False)
+    # The language and consent cells as written, for the file of rows to fix.
+    typed: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -103,15 +106,48 @@ class Checked:
         return len(self.rows) - len(self.preview)
 
 
-def decode(data: bytes) -> str:
+# The encodings a spreadsheet saves CSV in: UTF-8 ("CSV UTF-8"), and
+# Excel's plain "CSV", which is Windows-1252 on Windows in Western
+# languages and Mac Roman in older Excel for Mac.
+ENCODINGS = {"utf-8-sig": "UTF-8", "cp1252": "Windows (Excel's “CSV”)", "mac_roman": "Mac (older Excel)"}
+AUTO = "auto"
+
+
+def decode(data: bytes, encoding: str = AUTO) -> tuple[str, str]:
+    """The file's text and the encoding it was read in. AUTO: UTF-8 if the
+    bytes are UTF-8 (a file in Windows-1252 with accents practically never
+    is), else Windows-1252, Excel's "CSV" on Windows. The check page says
+    which, so the manager can choose another if names look wrong."""
     if len(data) > MAX_BYTES:
         raise ImportRefused(_("The file is larger than 2 MB. Split it into smaller files."))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    if b"\x00" in data:
         raise ImportRefused(
-            _("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” and try again.")
-        ) from None
+            _("This is not a CSV text file (it may be a spreadsheet or UTF-16). Save it as “CSV UTF-8” and try again.")
+        )
+    tries = ["utf-8-sig", "cp1252"] if encoding == AUTO else [encoding]
+    for name in tries:
+        try:
+            return data.decode(name), name
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise ImportRefused(
+        _("The file could not be read as %(encoding)s text. Choose another encoding, or save it as “CSV UTF-8”.")
+        % {"encoding": ENCODINGS.get(tries[-1], tries[-1])}
+    )
+
+
+def rows_to_fix(checked: Checked) -> str:
+    """The rows that will not be added, as a CSV file to correct and import
+    again: the three columns read, and the problem. Cells that a spreadsheet
+    would run as formulas are neutralised (core/exports.py)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*COLUMNS, "problem"])
+    for row in checked.rows:
+        if row.outcome == ERROR:
+            cells = [row.email, row.typed.get("language", ""), row.typed.get("consent", ""), row.problem]
+            writer.writerow([neutralise(cell) for cell in cells])
+    return "\ufeff" + out.getvalue()  # a byte-order mark: Excel then reads it as UTF-8
 
 
 def read_rows(text: str) -> tuple[list[tuple[int, dict]], list[str]]:
@@ -182,7 +218,7 @@ def check_rows(rows: list[tuple[int, dict]], existing: set[str], ignored: list[s
     seen: dict[str, int] = {}  # email digest: the first line with it
     for line, record in rows:
         email = record.get("email", "")
-        row = Row(line=line, email=email)
+        row = Row(line=line, email=email, typed={name: record.get(name, "") for name in ("language", "consent")})
         checked.append(row)
         language = LANGUAGES.get(record.get("language", "").strip().lower())
         row.consent = _parse_consent(record.get("consent", ""))

@@ -17,10 +17,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from audit.trail import record_export
+
 from ..choices import Audience
 from ..filters import RecipientFilter
-from ..forms.recipients import RecipientForm, RecipientImportForm
+from ..forms.recipients import FindRecipientForm, RecipientForm, RecipientImportForm
 from ..models import Recipient
+from ..models.recipients import email_digest
 from ..services import importing
 from ..tables import RecipientTable, configure, mask_email
 
@@ -51,6 +54,27 @@ def recipient_list(request: HttpRequest) -> HttpResponse:
         "counts": counts,
     }
     return render(request, "surveys/recipient_list.html", context, status=200 if valid else 400)
+
+
+@_perm("view_recipient", "change_recipient")
+@never_cache
+@require_http_methods(["POST"])
+def recipient_find(request: HttpRequest) -> HttpResponse:
+    """Finds a person by their exact address (for the one who phones to opt
+    out), through the address's keyed hash: the addresses are encrypted. A
+    POST, so the address never stands in a URL or a server log."""
+    form = FindRecipientForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["email"][0])
+        return redirect("surveys:recipient_list")
+    found = list(Recipient.objects.filter(email_digest=email_digest(form.cleaned_data["email"])).order_by("audience"))
+    if not found:
+        messages.error(request, _("Nobody on the lists has that address."))
+        return redirect("surveys:recipient_list")
+    if len(found) == 1:
+        return redirect("surveys:recipient_edit", found[0].pk)
+    context = {"title": _("People with that address"), "found": found}
+    return render(request, "surveys/recipient_found.html", context)
 
 
 def _save_recipient(request: HttpRequest, form: RecipientForm, title: str, message: str) -> HttpResponse:
@@ -100,12 +124,19 @@ def recipient_import(request: HttpRequest) -> HttpResponse:
         return render(request, "surveys/recipient_import.html", context, status=400)
     audience = form.cleaned_data["audience"]
     upload = form.cleaned_data["file"]
+    read_as = ""
     try:
-        text = importing.decode(upload.read(importing.MAX_BYTES + 1)) if upload else form.cleaned_data["csv_text"]
+        if upload:
+            encoding = form.cleaned_data["encoding"] or importing.AUTO
+            text, read_as = importing.decode(upload.read(importing.MAX_BYTES + 1), encoding)
+        else:
+            text = form.cleaned_data["csv_text"]
         checked = importing.check_text(text, audience)
     except importing.ImportRefused as refusal:
         form.add_error("file", str(refusal))
         return render(request, "surveys/recipient_import.html", context, status=400)
+    if form.cleaned_data["rows_to_fix"] and not upload:
+        return _rows_to_fix(request, checked)
     confirming = form.cleaned_data["confirm"] and not upload
     if confirming and checked.to_add:
         added = importing.import_rows(checked, audience)
@@ -114,8 +145,19 @@ def recipient_import(request: HttpRequest) -> HttpResponse:
     if confirming:
         messages.error(request, _("There is nothing to import: no row can be added."))
     label = Audience(audience).label  # one of the form's choices (RECIPIENT_AUDIENCES)
-    context.update(checked=checked, csv_text=text, audience=audience, audience_label=label)
+    read_as_label = importing.ENCODINGS.get(read_as, "")
+    context.update(checked=checked, csv_text=text, audience=audience, audience_label=label, read_as=read_as_label)
     return render(request, "surveys/recipient_import.html", context, status=400 if confirming else 200)
+
+
+def _rows_to_fix(request: HttpRequest, checked: importing.Checked) -> HttpResponse:
+    """The rows with problems, as a CSV file to correct and import again
+    (it holds addresses: an export, in the audit trail)."""
+    name = "rows-to-fix.csv"
+    response = HttpResponse(importing.rows_to_fix(checked), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    record_export(request, name)
+    return response
 
 
 def _import_summary(added: int, checked: importing.Checked) -> str:

@@ -35,14 +35,15 @@ FILES = {
     "long cells": _fill("email,language,consent\n", "a" * 60_000 + "@b.org,en,yes\n"),
     "many rows (20,000)": "email,language,consent\n" + "".join(f"p{n}@example.org,en,yes\n" for n in range(20_000)),
     "too many rows": _fill("email,language,consent\n", "p@example.org,en,yes\n"),
-    "not UTF-8": None,
+    "UTF-16": None,
 }
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_a_hostile_csv_is_refused_or_read_in_bounded_time_and_memory(manager_client, name):
     text = FILES[name]
-    data = "email\nJosé@example.org\n".encode("latin-1") * 1 if text is None else text.encode()
+    utf16 = ("email,language,consent\n" + "José@example.org,es,sí\n" * 40_000).encode("utf-16")
+    data = utf16 if text is None else text.encode()
     assert len(data) <= 2 * 1024 * 1024
 
     tracemalloc.start()

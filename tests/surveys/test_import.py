@@ -35,13 +35,24 @@ def check(text: str, existing=()) -> importing.Checked:
 
 
 def test_decode_accepts_utf8_with_or_without_a_bom():
-    assert decode("email\nñ@example.org".encode()) == "email\nñ@example.org"
-    assert decode("\ufeffemail\n".encode()) == "email\n"
+    assert decode("email\nñ@example.org".encode()) == ("email\nñ@example.org", "utf-8-sig")
+    assert decode("\ufeffemail\n".encode()) == ("email\n", "utf-8-sig")
 
 
-def test_decode_refuses_other_encodings_and_big_files():
-    with pytest.raises(ImportRefused, match="not UTF-8"):
-        decode("email\nnuñez@example.org".encode("latin-1"))
+def test_decode_reads_excels_usual_csv_or_the_encoding_chosen():
+    """Excel's plain "CSV" is Windows-1252 in Western languages: found out
+    when the bytes are not UTF-8, or chosen."""
+    windows = "email,consent\nnuñez@example.org,sí\n".encode("cp1252")
+    assert decode(windows) == ("email,consent\nnuñez@example.org,sí\n", "cp1252")
+    mac = "email\nJosé@example.org\n".encode("mac_roman")
+    assert decode(mac, "mac_roman") == ("email\nJosé@example.org\n", "mac_roman")
+    with pytest.raises(ImportRefused, match="could not be read as UTF-8"):
+        decode(windows, "utf-8-sig")
+
+
+def test_decode_refuses_binary_files_and_big_files():
+    with pytest.raises(ImportRefused, match="not a CSV text file"):
+        decode("email;nothing\n".encode("utf-16"))
     with pytest.raises(ImportRefused, match="larger than 2 MB"):
         decode(b"x" * (importing.MAX_BYTES + 1))
 
@@ -194,8 +205,7 @@ def test_audience_is_kept_apart(manager_client, existing):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("email;nothing\n".encode("utf-16"), "not UTF-8"),
-        ("email,consent\nnuñez@example.org,yes\n".encode("latin-1"), "not UTF-8"),
+        ("email;nothing\n".encode("utf-16"), "not a CSV text file"),
         (b"mail,consent\nana@example.org,yes\n", "must be “email”"),
         (b"email,consent\n" + b"a@example.org,yes\n" * 20_001, "more than 20,000 rows"),
         (b"email,consent\n" + b"a" * (2 * 1024 * 1024), "larger than 2 MB"),
@@ -230,3 +240,29 @@ def test_import_needs_the_csrf_token(csrf_manager_client, existing):
 
     assert response.status_code == 403
     assert Recipient.objects.count() == 1
+
+
+def test_an_excel_csv_is_read_and_the_page_says_how(manager_client, existing):
+    content = "email,language,consent\nnuñez@example.org,es,sí\n".encode("cp1252")
+    page = manager_client.post(IMPORT, {"audience": "participants", "file": upload(content)})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "nuñez@example.org" in html
+    assert "Read as Windows (Excel&#x27;s “CSV”)." in html
+
+
+def test_the_rows_with_problems_download_as_a_file_to_fix(manager_client, existing):
+    from audit.models import AuditAction, AuditEvent
+
+    csv_text = "email,language,consent\nok@example.org,en,yes\n=HYPERLINK(1),en,yes\nlee@example.org,fr,yes\n"
+    fix = manager_client.post(
+        IMPORT, {"audience": "participants", "csv_text": csv_text, "confirm": "True", "rows_to_fix": "True"}
+    )
+    body = fix.content.decode("utf-8")
+    assert fix["Content-Disposition"] == 'attachment; filename="rows-to-fix.csv"'
+    assert body.startswith("\ufeffemail,language,consent,problem")
+    assert "'=HYPERLINK(1),en,yes,Not an email address." in body  # neutralised, never a formula
+    assert "lee@example.org,fr,yes,Unknown language: use en or es." in body
+    assert "ok@example.org" not in body
+    assert Recipient.objects.count() == 1  # nothing imported
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, target="rows-to-fix.csv").exists()

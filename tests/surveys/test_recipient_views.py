@@ -197,3 +197,29 @@ def test_edit_page_title_does_not_show_the_address(manager_client, person):
     html = manager_client.get(edit_url(person)).content.decode()
 
     assert "<h1>Edit j•••@example.org</h1>" in html
+
+
+def test_a_person_is_found_by_their_whole_address_from_a_post(manager_client):
+    """For the person who phones to opt out: the address is encrypted, so it
+    is matched through its keyed hash, and sent by POST, never in a URL."""
+    from tests.factories import RecipientFactory
+
+    person = RecipientFactory(email="Rosa.M@example.org", audience="participants")
+    RecipientFactory(email="other@example.org", audience="participants")
+    find = reverse("surveys:recipient_find")
+    page = manager_client.get(reverse("surveys:recipient_list")).content.decode()
+    assert f'action="{find}"' in page and 'method="post"' in page
+    found = manager_client.post(find, {"email": " rosa.m@EXAMPLE.org "})
+    assert found.status_code == 302 and found["Location"] == reverse("surveys:recipient_edit", args=[person.pk])
+    RecipientFactory(email="rosa.m@example.org", audience="staff")
+    both = manager_client.post(find, {"email": "rosa.m@example.org"})
+    assert both.status_code == 200 and both.content.decode().count("/edit/") == 2
+    nobody = manager_client.post(find, {"email": "nobody@example.org"}, follow=True)
+    assert "Nobody on the lists has that address." in nobody.content.decode()
+    bad = manager_client.post(find, {"email": "not an address"}, follow=True)
+    assert "Enter a valid email address." in bad.content.decode()
+    assert manager_client.get(find).status_code == 405
+
+
+def test_leadership_cannot_look_up_an_address(leader_client):
+    assert leader_client.post(reverse("surveys:recipient_find"), {"email": "a@example.org"}).status_code == 403
