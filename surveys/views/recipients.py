@@ -65,7 +65,7 @@ def recipient_find(request: HttpRequest) -> HttpResponse:
     POST, so the address never stands in a URL or a server log."""
     form = FindRecipientForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["email"][0])
+        messages.error(request, str(form.errors["email"][0]))
         return redirect("surveys:recipient_list")
     found = list(Recipient.objects.filter(email_digest=email_digest(form.cleaned_data["email"])).order_by("audience"))
     if not found:
