@@ -7,7 +7,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms.recipients import RecipientForm
-from .models import Invitation, Question, Recipient, Round, Schedule, Survey, YouSaidWeDid
+from .models import AgencyTerm, DismissedFlag, Invitation, Question, Recipient, Round, Schedule, Survey, YouSaidWeDid
 from .tables import mask_email
 
 
@@ -91,3 +91,18 @@ class RecipientAdmin(SimpleHistoryAdmin):
 class YouSaidWeDidAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "round", "created_at"]
     list_select_related = ["round__survey"]
+
+
+@admin.register(AgencyTerm)
+class AgencyTermAdmin(SimpleHistoryAdmin):
+    """The words the survey builder flags (services/language_review.py)."""
+
+    list_display = ["phrase", "language", "alternative", "active"]
+    list_filter = ["language", "active"]
+    search_fields = ["phrase", "alternative"]
+
+
+@admin.register(DismissedFlag)
+class DismissedFlagAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "survey", "reason", "dismissed_by", "dismissed_at"]
+    list_select_related = ["survey", "term", "dismissed_by"]

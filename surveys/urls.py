@@ -22,6 +22,7 @@ urlpatterns = [
     path("surveys/<int:pk>/edit/", builder.survey_edit, name="survey_edit"),
     path("surveys/<int:pk>/status/", builder.survey_status, name="survey_status"),
     path("surveys/<int:pk>/preview/", builder.survey_preview, name="survey_preview"),
+    path("surveys/<int:pk>/language/dismiss/", builder.flag_dismiss, name="flag_dismiss"),
     path("surveys/<int:pk>/questions/new/", builder.question_create, name="question_create"),
     path("surveys/questions/<int:pk>/edit/", builder.question_edit, name="question_edit"),
     path("surveys/questions/<int:pk>/move/", builder.question_move, name="question_move"),

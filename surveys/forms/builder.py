@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import SurveyStatus
-from ..models import Question, Schedule, Survey
+from ..models import AgencyTerm, Question, Schedule, Survey
 from ..models.surveys import ANONYMITY_LOCKED, AUDIENCE_LOCKED
 
 if TYPE_CHECKING:
@@ -197,3 +197,11 @@ class SurveyStatusForm(forms.Form):
         survey.status = self.ACTIONS[self.cleaned_data["action"]]
         survey.save(update_fields=["status", "updated_at"])
         return survey
+
+
+class DismissFlagForm(forms.Form):
+    """Keeping a flagged word (services/language_review.py), with why."""
+
+    term = forms.ModelChoiceField(queryset=AgencyTerm.objects.all())
+    place = forms.CharField(max_length=60)
+    reason = forms.CharField(max_length=300, label=_("Why it stays"))

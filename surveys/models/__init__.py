@@ -1,3 +1,4 @@
+from .language import AgencyTerm, DismissedFlag
 from .recipients import Recipient
 from .releases import Release, ReleaseCount, ReleasedRound
 from .responses import Answer, Response, ResponseAuthor, SpentLink
@@ -5,8 +6,10 @@ from .rounds import Card, Invitation, InvitationToken, Round, Schedule
 from .surveys import Question, Survey, YouSaidWeDid
 
 __all__ = [
+    "AgencyTerm",
     "Answer",
     "Card",
+    "DismissedFlag",
     "Invitation",
     "InvitationToken",
     "Question",

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..choices import SurveyStatus
 from ..filters import SurveyFilter
-from ..forms.builder import QuestionForm, ScheduleForm, SurveyForm, SurveyStatusForm
-from ..models import Question, Round, Schedule, Survey
+from ..forms.builder import DismissFlagForm, QuestionForm, ScheduleForm, SurveyForm, SurveyStatusForm
+from ..models import DismissedFlag, Question, Round, Schedule, Survey
 from ..models.surveys import status_refusal
+from ..services import language_review
 from ..tables import SurveyTable, configure
 from .public import pick_language
 from .respond import _survey_page
@@ -67,7 +68,28 @@ def _render_detail(request: HttpRequest, survey: Survey, status: int = 200) -> H
         "status_actions": _status_actions(survey, sent=bool(rounds), has_questions=bool(questions)),
         "can_change_questions": survey.is_editable and request.user.has_perm("surveys.change_question"),
     }
+    context["flags"], context["no_spanish"] = language_review.review(survey)
     return render(request, "surveys/survey_detail.html", context, status=status)
+
+
+@_perm("change_survey")
+@require_POST
+def flag_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keeps a flagged word where it is, with the reason (a quotation, a
+    partner's own wording): the flag is no longer shown there."""
+    survey = get_object_or_404(Survey, pk=pk)
+    form = DismissFlagForm(request.POST)
+    places = {flag.place for flag in language_review.review(survey)[0]}
+    if not form.is_valid() or form.cleaned_data["place"] not in places:
+        return _refuse(request, survey, _("Give the reason the word stays, in a few words."), status=400)
+    DismissedFlag.objects.get_or_create(
+        survey=survey,
+        term=form.cleaned_data["term"],
+        place=form.cleaned_data["place"],
+        defaults={"reason": form.cleaned_data["reason"], "dismissed_by": request.user},
+    )
+    messages.success(request, _("The word stays; the flag is kept with your reason."))
+    return redirect(survey.get_absolute_url() + "#language")
 
 
 def _refuse(request: HttpRequest, survey: Survey, message: str, status: int = 409) -> HttpResponse:

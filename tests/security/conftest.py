@@ -75,7 +75,9 @@ def build_dataset() -> SimpleNamespace:
     from audit.trail import record
     from digests.models import Digest
     from surveys.models import (
+        AgencyTerm,
         Answer,
+        DismissedFlag,
         InvitationToken,
         Release,
         ReleaseCount,
@@ -114,6 +116,8 @@ def build_dataset() -> SimpleNamespace:
     invitation = f.InvitationFactory(round=survey_round, recipient=recipient)
     raw_token, token_hash = new_token()
     InvitationToken.objects.create(invitation=invitation, token_hash=token_hash)
+    # Made here, not seeded by a migration, so that it has a history row.
+    agency_term = AgencyTerm.objects.create(phrase="matrix-word", language="en", reason="r", alternative="a")
     loop_item = YouSaidWeDid.objects.create(round=survey_round, you_said="Evenings.", we_did="Open late.")
     # A closed round whose answers are a unit in review (pool, review, release).
     now = datetime.datetime.now(datetime.UTC)
@@ -169,6 +173,10 @@ def build_dataset() -> SimpleNamespace:
         invitation_token=raw_token,
         shared_token=shared_token(survey_round.pk),
         short_code=short_code_of(survey_round.survey),
+        agency_term=agency_term,
+        dismissed_flag=DismissedFlag.objects.create(
+            survey=survey_round.survey, term=agency_term, place="survey:title", reason="x"
+        ),
         export_name="key-figures",
         digest=Digest.objects.create(kind="follow_up", user=manager, period=datetime.date(2024, 1, 1)),
         audit_event=record(AuditAction.EXPORT, target="matrix.csv"),

@@ -86,6 +86,7 @@ surveys:survey_detail        pk=survey              L    L     L    L     200  4
 surveys:survey_edit          pk=survey              L    L     L    L     200  400   403  403   200  400   403  403
 surveys:survey_status        pk=survey              L    L     L    L     405  400   403  403   405  400   403  403
 surveys:survey_preview       pk=survey              L    L     L    L     200  200   200  200   200  200   403  403
+surveys:flag_dismiss         pk=survey              L    L     L    L     405  400   403  403   405  400   403  403
 surveys:question_create      pk=draft               L    L     L    L     200  400   403  403   200  400   403  403
 surveys:question_edit        pk=draft_question      L    L     L    L     200  400   403  403   200  400   403  403
 surveys:question_move        pk=draft_question      L    L     L    L     405  400   403  403   405  400   403  403
