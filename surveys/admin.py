@@ -7,7 +7,18 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms.recipients import RecipientForm
-from .models import AgencyTerm, DismissedFlag, Invitation, Question, Recipient, Round, Schedule, Survey, YouSaidWeDid
+from .models import (
+    AgencyTerm,
+    DismissedFlag,
+    Invitation,
+    Question,
+    Recipient,
+    RecipientGroup,
+    Round,
+    Schedule,
+    Survey,
+    YouSaidWeDid,
+)
 from .tables import mask_email
 
 
@@ -106,3 +117,9 @@ class AgencyTermAdmin(SimpleHistoryAdmin):
 class DismissedFlagAdmin(admin.ModelAdmin):
     list_display = ["__str__", "survey", "reason", "dismissed_by", "dismissed_at"]
     list_select_related = ["survey", "term", "dismissed_by"]
+
+
+@admin.register(RecipientGroup)
+class RecipientGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "audience"]
+    list_filter = ["audience"]

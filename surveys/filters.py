@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Audience, SurveyStatus
-from .models import Recipient, Survey
+from .models import Recipient, RecipientGroup, Survey
 
 EITHER = [("", _("Either")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -29,7 +29,10 @@ class RecipientFilter(filters.FilterSet):
     )
     consent = filters.BooleanFilter(label=_("Agreed to receive surveys"), widget=forms.Select(choices=EITHER))
     opted_out = filters.BooleanFilter(label=_("Opted out"), widget=forms.Select(choices=EITHER))
+    groups = filters.ModelChoiceFilter(
+        label=_("Group"), queryset=RecipientGroup.objects.all(), empty_label=_("Any group")
+    )
 
     class Meta:
         model = Recipient
-        fields = ["audience", "consent", "opted_out"]
+        fields = ["audience", "consent", "opted_out", "groups"]

@@ -56,6 +56,7 @@ urlpatterns = [
     path("surveys/recipients/<int:pk>/edit/", recipients.recipient_edit, name="recipient_edit"),
     path("surveys/recipients/import/", recipients.recipient_import, name="recipient_import"),
     path("surveys/recipients/find/", recipients.recipient_find, name="recipient_find"),
+    path("surveys/recipients/groups/", recipients.recipient_groups, name="recipient_groups"),
     # Respondents: no account.
     path("s/thanks/", respond.thanks, name="thanks"),
     path("s/shared/<str:token>/", respond_shared.respond_shared, name="respond_shared"),

@@ -27,8 +27,23 @@ class SurveyForm(forms.ModelForm):
 
     class Meta:
         model = Survey
-        fields = ["title", "title_es", "audience", "intro", "intro_es", "anonymous", "estimated_minutes"]
-        widgets = {"intro": forms.Textarea(attrs={"rows": 4}), "intro_es": forms.Textarea(attrs={"rows": 4})}
+        fields = ["title", "title_es", "audience", "groups", "intro", "intro_es", "anonymous", "estimated_minutes"]
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 4}),
+            "intro_es": forms.Textarea(attrs={"rows": 4}),
+            "groups": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        super().clean()
+        audience = self.cleaned_data.get("audience")
+        other = [group.name for group in self.cleaned_data.get("groups") or [] if group.audience != audience]
+        if audience and other:
+            self.add_error(
+                "groups",
+                _("Only groups of the survey's audience can be chosen: not %(names)s.") % {"names": ", ".join(other)},
+            )
+        return self.cleaned_data
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,11 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Audience
-from ..models import Recipient
-from ..models.recipients import email_digest
+from ..models import Recipient, RecipientGroup
+from ..models.recipients import RECIPIENT_AUDIENCES, email_digest
 from ..services.importing import AUTO, ENCODINGS, MAX_BYTES
-
-RECIPIENT_AUDIENCES = [(Audience.PARTICIPANTS, Audience.PARTICIPANTS.label), (Audience.STAFF, Audience.STAFF.label)]
 
 
 class RecipientForm(forms.ModelForm):
@@ -17,7 +15,8 @@ class RecipientForm(forms.ModelForm):
 
     class Meta:
         model = Recipient
-        fields = ["email", "audience", "language", "consent", "opted_out"]
+        fields = ["email", "audience", "language", "consent", "opted_out", "groups"]
+        widgets = {"groups": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,6 +33,9 @@ class RecipientForm(forms.ModelForm):
         super().clean()
         cleaned = self.cleaned_data
         email, audience = cleaned.get("email"), cleaned.get("audience")
+        other = [group.name for group in cleaned.get("groups") or [] if audience and group.audience != audience]
+        if other:
+            self.add_error("groups", _("Not a group of this audience: %(names)s.") % {"names": ", ".join(other)})
         if email and audience:
             same = Recipient.objects.filter(audience=audience, email_digest=email_digest(email))
             if same.exclude(pk=self.instance.pk).exists():
@@ -50,6 +52,13 @@ class RecipientImportForm(forms.Form):
     `csv_text`, so that nothing is stored between the steps."""
 
     audience = forms.ChoiceField(label=_("Add them to"), choices=RECIPIENT_AUDIENCES)
+    group = forms.ModelChoiceField(
+        label=_("And to this group"),
+        queryset=RecipientGroup.objects.all(),
+        required=False,
+        empty_label=_("No group"),
+        help_text=_("Optional: the people added, and those already on the list, join the group."),
+    )
     file = forms.FileField(
         label=_("CSV file"),
         required=False,
@@ -79,6 +88,9 @@ class RecipientImportForm(forms.Form):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
+        group = cleaned.get("group")
+        if group is not None and group.audience != cleaned.get("audience"):
+            self.add_error("group", _("Choose a group of the audience the people are added to."))
         if not cleaned.get("file") and not cleaned.get("csv_text") and "file" not in self.errors:
             self.add_error("file", _("Choose a CSV file."))
         return cleaned
@@ -86,3 +98,16 @@ class RecipientImportForm(forms.Form):
 
 class FindRecipientForm(forms.Form):
     email = forms.EmailField(label=_("Find a person by their email address"), max_length=254)
+
+
+class RecipientGroupForm(forms.ModelForm):
+    class Meta:
+        model = RecipientGroup
+        fields = ["name", "audience"]
+
+    def clean(self):
+        super().clean()
+        name, audience = self.cleaned_data.get("name"), self.cleaned_data.get("audience")
+        if name and audience and RecipientGroup.objects.filter(name__iexact=name, audience=audience).exists():
+            self.add_error("name", _("There is a group of that name already."))
+        return self.cleaned_data

@@ -1,5 +1,5 @@
 from .language import AgencyTerm, DismissedFlag
-from .recipients import Recipient
+from .recipients import Recipient, RecipientGroup
 from .releases import Release, ReleaseCount, ReleasedRound
 from .responses import Answer, Response, ResponseAuthor, SpentLink
 from .rounds import Card, Invitation, InvitationToken, Round, Schedule
@@ -14,6 +14,7 @@ __all__ = [
     "InvitationToken",
     "Question",
     "Recipient",
+    "RecipientGroup",
     "Release",
     "ReleaseCount",
     "ReleasedRound",

@@ -19,6 +19,26 @@ class RecipientQuerySet(models.QuerySet):
         return self.filter(consent=True, opted_out=False)
 
 
+RECIPIENT_AUDIENCES = [(Audience.PARTICIPANTS, Audience.PARTICIPANTS.label), (Audience.STAFF, Audience.STAFF.label)]
+
+
+class RecipientGroup(models.Model):
+    """A named group within an audience ("Night drop-in"), so a survey can go
+    to some of the people, not all. Its name is visible to every program
+    manager: name it for the service, never for something about the people
+    (docs/privacy.md)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    audience = models.CharField(_("audience"), max_length=16, choices=RECIPIENT_AUDIENCES)
+
+    class Meta:
+        ordering = ["audience", "name"]
+        constraints = [models.UniqueConstraint(fields=["audience", "name"], name="recipient_group_name_per_audience")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Recipient(models.Model):
     """A participant, staff member or volunteer who may be sent surveys.
 
@@ -26,16 +46,13 @@ class Recipient(models.Model):
     nothing else. Partner contacts are not stored here: they come from
     partners.Contact, where consent is recorded with the relationship."""
 
-    audience = models.CharField(
-        _("audience"),
-        max_length=16,
-        choices=[(Audience.PARTICIPANTS, Audience.PARTICIPANTS.label), (Audience.STAFF, Audience.STAFF.label)],
-    )
+    audience = models.CharField(_("audience"), max_length=16, choices=RECIPIENT_AUDIENCES)
     email = EncryptedTextField(_("email"))
     email_digest = models.CharField(max_length=64, editable=False)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
     consent = models.BooleanField(_("agreed to receive surveys"), default=False)
     opted_out = models.BooleanField(_("opted out"), default=False)
+    groups = models.ManyToManyField(RecipientGroup, blank=True, related_name="members", verbose_name=_("groups"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["email_digest"])

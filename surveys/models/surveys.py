@@ -80,6 +80,14 @@ class Survey(models.Model):
     # The survey's stable short address, /r/<code>/, printed on its poster
     # (anonymous surveys only; services/short_address.py gives it one).
     short_code = models.CharField(max_length=8, unique=True, null=True, blank=True, editable=False)
+    # Empty: the whole audience. Participants' and staff surveys only.
+    groups = models.ManyToManyField(
+        "surveys.RecipientGroup",
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("send to these groups only"),
+        help_text=_("Leave empty to send to everyone in the audience."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

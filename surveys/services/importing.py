@@ -251,9 +251,11 @@ def check_text(text: str, audience: str) -> Checked:
 
 
 @transaction.atomic
-def import_rows(checked: Checked, audience: str) -> int:
+def import_rows(checked: Checked, audience: str, group=None) -> int:
     """Adds the rows marked ADD in one transaction and returns how many were
-    added. Someone added by another person since the check is left alone."""
+    added. Someone added by another person since the check is left alone.
+    With a group, the people added and those already on the list (skipped)
+    join it."""
     before = Recipient.objects.filter(audience=audience).count()
     Recipient.objects.bulk_create(
         [
@@ -270,4 +272,12 @@ def import_rows(checked: Checked, audience: str) -> int:
         batch_size=500,
         ignore_conflicts=True,
     )
-    return Recipient.objects.filter(audience=audience).count() - before
+    added = Recipient.objects.filter(audience=audience).count() - before
+    if group is not None:
+        digests = [row.digest for row in checked.rows if row.outcome in (ADD, SKIP)]
+        people = Recipient.objects.filter(audience=audience, email_digest__in=digests).values_list("pk", flat=True)
+        Membership = Recipient.groups.through
+        Membership.objects.bulk_create(
+            [Membership(recipient_id=pk, recipientgroup_id=group.pk) for pk in people], ignore_conflicts=True
+        )
+    return added

@@ -37,11 +37,18 @@ def add_months(moment: datetime, months: int, day: int | None = None) -> datetim
 
 def eligible_recipients(survey: Survey) -> QuerySet:
     """Who may be invited: people who may receive surveys (the models'
-    can_receive_surveys); partner contacts also need a relationship that is
-    not over."""
+    can_receive_surveys), in the survey's groups when it names some;
+    partner contacts also need a relationship that is not over."""
     if survey.audience == Audience.PARTNERS:
         return Contact.objects.can_receive_surveys().exclude(organization__stage=Stage.ENDED)
-    return Recipient.objects.can_receive_surveys().filter(audience=survey.audience)
+    people = Recipient.objects.can_receive_surveys().filter(audience=survey.audience)
+    groups = survey.groups.all()
+    if groups.exists():
+        # The survey's groups only: a subquery, so people in two groups come once.
+        people = people.filter(
+            pk__in=Recipient.groups.through.objects.filter(recipientgroup__in=groups).values("recipient")
+        )
+    return people
 
 
 def open_round(

@@ -7,6 +7,7 @@ cached by the browser."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -21,8 +22,8 @@ from audit.trail import record_export
 
 from ..choices import Audience
 from ..filters import RecipientFilter
-from ..forms.recipients import FindRecipientForm, RecipientForm, RecipientImportForm
-from ..models import Recipient
+from ..forms.recipients import FindRecipientForm, RecipientForm, RecipientGroupForm, RecipientImportForm
+from ..models import Recipient, RecipientGroup
 from ..models.recipients import email_digest
 from ..services import importing
 from ..tables import RecipientTable, configure, mask_email
@@ -75,6 +76,29 @@ def recipient_find(request: HttpRequest) -> HttpResponse:
         return redirect("surveys:recipient_edit", found[0].pk)
     context = {"title": _("People with that address"), "found": found}
     return render(request, "surveys/recipient_found.html", context)
+
+
+@_perm("view_recipient")
+@never_cache
+@require_http_methods(GET_POST)
+def recipient_groups(request: HttpRequest) -> HttpResponse:
+    """The groups a survey can be sent to, with how many people are in
+    each, and a form to add one (program managers)."""
+    can_add = request.user.has_perm("surveys.add_recipientgroup")
+    form = RecipientGroupForm(request.POST if request.method == "POST" and can_add else None)
+    if request.method == "POST" and not can_add:
+        raise PermissionDenied
+    if form.is_valid():
+        group = form.save()
+        messages.success(
+            request, _("Group “%(name)s” added. Add people to it from their page or an import.") % {"name": group.name}
+        )
+        return redirect("surveys:recipient_groups")
+    groups = RecipientGroup.objects.annotate(
+        people=Count("members", distinct=True), used_by=Count("surveys", distinct=True)
+    )
+    context = {"title": _("Groups"), "groups": groups, "form": form if can_add else None}
+    return render(request, "surveys/recipient_groups.html", context, status=400 if form.is_bound else 200)
 
 
 def _save_recipient(request: HttpRequest, form: RecipientForm, title: str, message: str) -> HttpResponse:
@@ -139,7 +163,7 @@ def recipient_import(request: HttpRequest) -> HttpResponse:
         return _rows_to_fix(request, checked)
     confirming = form.cleaned_data["confirm"] and not upload
     if confirming and checked.to_add:
-        added = importing.import_rows(checked, audience)
+        added = importing.import_rows(checked, audience, group=form.cleaned_data["group"])
         messages.success(request, _import_summary(added, checked))
         return redirect(reverse("surveys:recipient_list") + f"?audience={audience}")
     if confirming:

@@ -79,6 +79,7 @@ def build_dataset() -> SimpleNamespace:
         Answer,
         DismissedFlag,
         InvitationToken,
+        RecipientGroup,
         Release,
         ReleaseCount,
         ReleasedRound,
@@ -174,6 +175,7 @@ def build_dataset() -> SimpleNamespace:
         shared_token=shared_token(survey_round.pk),
         short_code=short_code_of(survey_round.survey),
         agency_term=agency_term,
+        recipient_group=RecipientGroup.objects.create(name="Matrix group", audience="participants"),
         dismissed_flag=DismissedFlag.objects.create(
             survey=survey_round.survey, term=agency_term, place="survey:title", reason="x"
         ),

@@ -118,6 +118,7 @@ surveys:recipient_create     -                      L    L     L    L     200  4
 surveys:recipient_edit       pk=recipient           L    L     L    L     200  400   403  403   200  400   403  403
 surveys:recipient_import     -                      L    L     L    L     200  400   403  403   200  400   403  403
 surveys:recipient_find       -                      L    L     L    L     405  302   403  403   405  302   403  403
+surveys:recipient_groups     -                      L    L     L    L     200  400   403  403   200  400   403  403
 surveys:thanks               -                      200  405   200  405   200  405   200  405   200  405   200  405
 surveys:respond_shared       token=shared_token     404  404   200  400   404  404   404  404   404  404   404  404
 surveys:respond              token=invitation_token 404  404   200  400   404  404   404  404   404  404   404  404
