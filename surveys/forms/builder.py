@@ -220,3 +220,11 @@ class DismissFlagForm(forms.Form):
     term = forms.ModelChoiceField(queryset=AgencyTerm.objects.all())
     place = forms.CharField(max_length=60)
     reason = forms.CharField(max_length=300, label=_("Why it stays"))
+
+
+class QuestionWordingForm(forms.ModelForm):
+    """The words of a question on a survey already sent (views/builder.py)."""
+
+    class Meta:
+        model = Question
+        fields = ["text", "text_es", "help_text", "help_text_es"]

@@ -20,7 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..choices import SurveyStatus
 from ..filters import SurveyFilter
-from ..forms.builder import DismissFlagForm, QuestionForm, ScheduleForm, SurveyForm, SurveyStatusForm
+from ..forms.builder import (
+    DismissFlagForm,
+    QuestionForm,
+    QuestionWordingForm,
+    ScheduleForm,
+    SurveyForm,
+    SurveyStatusForm,
+)
 from ..models import DismissedFlag, Question, Round, Schedule, Survey
 from ..models.surveys import status_refusal
 from ..services import language_review
@@ -208,14 +215,33 @@ def question_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(GET_POST)
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.select_related("survey"), pk=pk)
-    if not question.survey.is_editable:
-        return _locked(request, question.survey)
-    form = QuestionForm(request.POST or None, instance=question, survey=question.survey)
+    survey = question.survey
+    if not survey.is_editable:
+        return _wording_fix(request, question)
+    form = QuestionForm(request.POST or None, instance=question, survey=survey)
     if form.is_valid():
         form.save()
         messages.success(request, _("Question saved."))
         return redirect(_question_url(question))
-    context = {"title": _("Edit question"), "survey": question.survey, "question": question}
+    context = {"title": _("Edit question"), "survey": survey, "question": question}
+    return _form_page(request, "surveys/question_form.html", context, form)
+
+
+def _wording_fix(request: HttpRequest, question: Question) -> HttpResponse:
+    """On a survey that has been sent, only the words of a question can be
+    fixed (a typo, the Spanish): its kind and choices stay, so its answers
+    keep meaning what they meant. The change is in the question's history,
+    and the respondents' page shows it at once."""
+    survey = question.survey
+    form = QuestionWordingForm(request.POST or None, instance=question)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            # A new updated_at: the kept respondent page (kept_page.py) is keyed on it.
+            Survey.objects.filter(pk=survey.pk).update(updated_at=timezone.now())
+        messages.success(request, _("Wording saved."))
+        return redirect(_question_url(question))
+    context = {"title": _("Fix the wording"), "survey": survey, "question": question, "wording_only": True}
     return _form_page(request, "surveys/question_form.html", context, form)
 
 

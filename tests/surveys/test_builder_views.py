@@ -489,8 +489,6 @@ def test_questions_are_locked_unless_draft(manager_client, status):
     responses = [
         manager_client.get(url("question_create", survey.pk)),
         manager_client.post(url("question_create", survey.pk), question_data(text="New")),
-        manager_client.get(url("question_edit", question.pk)),
-        manager_client.post(url("question_edit", question.pk), question_data(text="Changed")),
         manager_client.post(url("question_move", question.pk), {"direction": "down"}),
         manager_client.post(url("question_delete", question.pk)),
     ]
@@ -498,6 +496,12 @@ def test_questions_are_locked_unless_draft(manager_client, status):
     assert {r.status_code for r in responses} == {409}
     assert "Questions can only change while the survey is a draft" in responses[-1].content.decode()
     assert texts(survey) == ["Locked", "Also locked"]
+    # Only the words can be fixed (test_the_wording_of_a_sent_survey_can_be_fixed_and_nothing_else).
+    kind = question.kind
+    changed = manager_client.post(url("question_edit", question.pk), question_data(text="Locked", kind="long_text"))
+    assert changed.status_code == 302
+    question.refresh_from_db()
+    assert question.kind == kind != "long_text"
 
 
 def test_builder_forms_need_the_csrf_token(csrf_manager_client, draft):
@@ -512,3 +516,34 @@ def test_builder_forms_need_the_csrf_token(csrf_manager_client, draft):
 
     assert response.status_code == 302
     assert texts(draft)[-1] == "With token"
+
+
+def test_the_wording_of_a_sent_survey_can_be_fixed_and_nothing_else(manager_client, django_capture_on_commit_callbacks):
+    """A Spanish typo on an active survey is fixed in place: the kind and
+    choices stay; the respondent's page shows the fix at once; history kept."""
+    from django.test import Client
+
+    from surveys.models import InvitationToken
+    from surveys.services.rounds import open_round
+    from surveys.tokens import new_token
+    from tests.factories import InvitationFactory, QuestionFactory, SurveyFactory
+
+    survey = SurveyFactory(status="active", anonymous=True)
+    question = QuestionFactory(survey=survey, kind="yes_no", text="Was it welcomming?", text_es="¿Fue acojedor?")
+    survey_round = open_round(survey)
+    invitation = InvitationFactory(round=survey_round)
+    raw, digest = new_token()
+    InvitationToken.objects.create(invitation=invitation, token_hash=digest)
+    assert "¿Fue acojedor?" in Client().get(reverse("surveys:respond", args=[raw]) + "?lang=es").content.decode()
+    edit = reverse("surveys:question_edit", args=[question.pk])
+    page = manager_client.get(edit).content.decode()
+    assert "only the words can change here" in page and 'name="kind"' not in page
+    saved = manager_client.post(
+        edit, {"text": "Was it welcoming?", "text_es": "¿Fue acogedor?", "kind": "long_text", "help_text": ""}
+    )
+    assert saved.status_code == 302
+    question.refresh_from_db()
+    assert (question.text_es, question.kind) == ("¿Fue acogedor?", "yes_no")
+    assert question.history.count() == 2
+    assert "¿Fue acogedor?" in Client().get(reverse("surveys:respond", args=[raw]) + "?lang=es").content.decode()
+    assert manager_client.post(edit, {"text": "", "text_es": ""}).status_code == 400
