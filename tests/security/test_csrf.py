@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def actor(route) -> str:
     if route.is_admin:
         return "administrator"
-    return "respondent" if route.route.startswith("s/") else "manager"
+    return "respondent" if route.route.startswith(("s/", "r/")) else "manager"
 
 
 def post_code(route) -> str:

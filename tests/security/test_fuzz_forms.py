@@ -58,22 +58,27 @@ KNOWN_FORMS = {
 STATE_DEPENDENT_FORMS = {
     "two_factor:disable": "shown only to a user who has set up a second factor",
     "two_factor:recovery_codes": "shown only to a user who has set up a second factor",
+    # Its bad input is tested in tests/surveys/test_field_surveys.py.
+    "surveys:respond_card": "shown only while the round has printed cards",
 }
 
 
 @pytest.fixture(scope="module")
 def targets(dataset):
-    """Two additions to the shared dataset, for this module only (its
+    """Three additions to the shared dataset, for this module only (its
     transaction is rolled back at its end): the survey asks one question of
     every kind, so each kind of answer field meets hostile input; and the
     sample invitation's sending is unknown, so the round's page shows the
-    form that deals with it."""
+    form that deals with it; and a question uses a word the language review
+    flags, so the survey page shows the form that keeps it."""
     from tests import factories as f
 
     options = [{"en": "Weekly", "es": "Semanal"}, {"en": "<b>Monthly</b>", "es": ""}]
     for kind in QuestionKind.values:
         f.QuestionFactory(survey=dataset.survey, kind=kind, required=False, choices=options)
     Invitation.objects.filter(pk=dataset.invitation.pk).update(state=SendState.UNKNOWN)
+    # A word the language review flags, so the survey page shows its "keep the word" form.
+    f.QuestionFactory(survey=dataset.survey, kind=QuestionKind.SHORT_TEXT, text="Since the rescue, what helped?")
     return crawl(dataset)
 
 
