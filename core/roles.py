@@ -24,3 +24,12 @@ def grant(apps, app_label: str, roles: dict[str, list[str]]) -> None:
     for name, codenames in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+
+
+def revoke(apps, app_label: str, roles: dict[str, list[str]]) -> None:
+    """Takes back what grant() gave (a migration going backwards)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name__in=roles):
+        codenames = roles[group.name]
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))

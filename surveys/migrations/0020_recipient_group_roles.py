@@ -20,11 +20,7 @@ def grant(apps, schema_editor):
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    codenames = [name for names in ROLES.values() for name in names]
-    for group in Group.objects.filter(name__in=ROLES):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="surveys", codename__in=codenames))
+    roles.revoke(apps, "surveys", ROLES)
 
 
 class Migration(migrations.Migration):
