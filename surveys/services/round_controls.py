@@ -1,19 +1,18 @@
 """What a program manager does to a round under way: close it now, give it
-more time, send reminders now. Each has a `preview` (what the confirmation
-page states: how many people get an email) and the action itself, which
-checks again under a row lock, so a double click or two managers at once
-change nothing twice."""
+more time, send reminders now. What the confirmation pages state comes
+from here too (`reminders_if_asked_now`); each action checks again under a
+row lock, so a double click or two managers at once change nothing twice."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Min, Sum
+from django.db.models import Min, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import RoundStatus, SendState
+from ..choices import RoundStatus
 from ..models import Invitation, Round
 from . import sending
 
@@ -26,18 +25,12 @@ class RoundChangeRefused(Exception):
     """The round cannot be changed so; the message says why."""
 
 
-@dataclass(frozen=True)
-class Preview:
-    """What the confirmation pages state."""
-
-    invited: int
-    reminders: int  # how many people "send reminders now" would email
-
-
-def preview(survey_round: Round, now: datetime | None = None) -> Preview:
-    now = now or timezone.now()
-    reminders = sending.reminders_due(now, round_id=survey_round.pk, asked_at=now) if survey_round.is_open else []
-    return Preview(invited=Invitation.objects.filter(round=survey_round).count(), reminders=len(reminders))
+def reminders_if_asked_now(survey_round: Round) -> int:
+    """How many people "send reminders now" would email."""
+    if not survey_round.is_open:
+        return 0
+    now = timezone.now()
+    return len(sending.reminders_due(now, round_id=survey_round.pk, asked_at=now))
 
 
 @dataclass(frozen=True)
@@ -45,7 +38,6 @@ class Reminders:
     """The round page's line about reminders."""
 
     sent: int  # reminder emails sent so far
-    waiting: int  # people who may still get one
     next_at: datetime | None  # when the next is due, if one is
 
 
@@ -53,15 +45,14 @@ def reminders(survey_round: Round) -> Reminders:
     """Two queries, whatever the round's size."""
     invitations = Invitation.objects.filter(round=survey_round)
     sent = invitations.aggregate(n=Sum("reminders_sent"))["n"] or 0
-    waiting = invitations.filter(
-        state=SendState.SENT, responded=False, reminders_sent__lt=survey_round.max_reminders
-    ).exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN, SendState.FAILED])
-    seen = waiting.aggregate(n=Count("pk"), last=Min(Coalesce("last_reminded_at", "sent_at")))
+    last = invitations.filter(sending.may_get_a_reminder()).aggregate(
+        last=Min(Coalesce("last_reminded_at", "sent_at"))
+    )["last"]
     next_at = None
-    if survey_round.is_open and seen["last"] is not None:
-        next_at = seen["last"] + timedelta(days=survey_round.reminder_after_days)
+    if survey_round.is_open and last is not None:
+        next_at = last + timedelta(days=survey_round.reminder_after_days)
         next_at = next_at if next_at < survey_round.closes_at else None
-    return Reminders(sent=sent, waiting=seen["n"] if survey_round.is_open else 0, next_at=next_at)
+    return Reminders(sent=sent, next_at=next_at)
 
 
 def _locked_open_round(round_id: int, now: datetime) -> Round:

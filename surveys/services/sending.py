@@ -47,6 +47,15 @@ def deliverable(invitation: Invitation) -> bool:
     return invitation.person.can_receive_surveys
 
 
+def may_get_a_reminder() -> Q:
+    """Invitations that may still get a next reminder, whenever it is due:
+    sent, not known to be answered, under the round's number of reminders,
+    and no reminder in flight, unknown or failed."""
+    return Q(state=SendState.SENT, responded=False, reminders_sent__lt=F("round__max_reminders")) & ~Q(
+        reminder_state__in=[SendState.SENDING, SendState.UNKNOWN, SendState.FAILED]
+    )
+
+
 # A reminder asked for by hand goes only to people last emailed before this
 # long before the asking: nobody gets two emails within a day.
 REMIND_NOW_GAP = timedelta(days=1)
@@ -210,8 +219,7 @@ class Reminders(_SurveyEmails):
         self.now = now
 
     def _claimable(self, ids: list[int], now: datetime) -> list[Invitation]:
-        rows = self._rows(ids, state=SendState.SENT, responded=False, reminders_sent__lt=F("round__max_reminders"))
-        rows = rows.exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN, SendState.FAILED])
+        rows = self._rows(ids).filter(may_get_a_reminder())
         now = self.now()
         return [row for row in rows.filter(due(now)) if reminder_due(row, now)]
 
@@ -258,15 +266,7 @@ def reminders_due(now: datetime | None = None, *, round_id: int | None = None, a
     now = now or timezone.now()
     of_round = Q(round_id=round_id) if round_id is not None else Q()
     candidates = (
-        Invitation.objects.filter(
-            of_round,
-            open_rounds(),
-            due(now),
-            state=SendState.SENT,
-            responded=False,
-            reminders_sent__lt=F("round__max_reminders"),
-        )
-        .exclude(reminder_state__in=[SendState.SENDING, SendState.UNKNOWN, SendState.FAILED])
+        Invitation.objects.filter(of_round, open_rounds(), due(now), may_get_a_reminder())
         .select_related("round")
         .only("id", "sent_at", "last_reminded_at", "round__reminder_after_days", "round__reminders_asked_at")
     )

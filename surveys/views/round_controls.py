@@ -29,6 +29,13 @@ def _confirm(request: HttpRequest, context: dict, status: int = 200) -> HttpResp
     return render(request, "surveys/round_confirm.html", context, status=status)
 
 
+def _confirm_change(request: HttpRequest, survey_round: Round, status: int = 200, **context) -> HttpResponse:
+    """The confirmation page of a change to an open round (it says so when
+    the round has closed meanwhile)."""
+    context |= {"round": survey_round, "survey": survey_round.survey, "open_only": True}
+    return _confirm(request, context, status)
+
+
 def _round(pk: int) -> Round:
     return get_object_or_404(Round.objects.select_related("survey"), pk=pk)
 
@@ -77,27 +84,23 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         change = partial(round_controls.close_now, pk)
         return _carry_out(request, survey_round, AuditAction.ROUND_CLOSED, change, lambda _round: _("Round closed."))
-    seen = round_controls.preview(survey_round)
-    return _confirm(
+    invited = survey_round.invitations.count()
+    return _confirm_change(
         request,
-        {
-            "round": survey_round,
-            "survey": survey_round.survey,
-            "title": _("Close this round now?"),
-            "emails": 0,
-            "says": [
-                _("Nobody gets an email."),
-                ngettext(
-                    "The link of the %(count)s person invited stops working, and no more reminders go out.",
-                    "The links of the %(count)s people invited stop working, and no more reminders go out.",
-                    seen.invited,
-                )
-                % {"count": seen.invited},
-                _("Its answers are then weighed for release, as when a round closes on its day."),
-            ],
-            "button": _("Close the round"),
-            "open_only": True,
-        },
+        survey_round,
+        title=_("Close this round now?"),
+        emails=0,
+        says=[
+            _("Nobody gets an email."),
+            ngettext(
+                "The link of the %(count)s person invited stops working, and no more reminders go out.",
+                "The links of the %(count)s people invited stop working, and no more reminders go out.",
+                invited,
+            )
+            % {"count": invited},
+            _("Its answers are then weighed for release, as when a round closes on its day."),
+        ],
+        button=_("Close the round"),
     )
 
 
@@ -116,22 +119,18 @@ def round_extend(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The round stays open longer."))
             return redirect(survey_round.get_absolute_url())
     latest = round_controls.latest_close(survey_round)
-    return _confirm(
+    return _confirm_change(
         request,
-        {
-            "round": survey_round,
-            "survey": survey_round.survey,
-            "title": _("Give this round more time"),
-            "emails": 0,
-            "says": [
-                _("Nobody gets an email. The links keep working until the new closing day."),
-                _("A round can stay open until %(date)s at the latest.") % {"date": f"{latest:%d %b %Y}"},
-            ],
-            "form": form,
-            "button": _("Keep it open longer"),
-            "open_only": True,
-        },
+        survey_round,
         status=400 if form.is_bound else 200,
+        title=_("Give this round more time"),
+        emails=0,
+        says=[
+            _("Nobody gets an email. The links keep working until the new closing day."),
+            _("A round can stay open until %(date)s at the latest.") % {"date": f"{latest:%d %b %Y}"},
+        ],
+        form=form,
+        button=_("Keep it open longer"),
     )
 
 
@@ -152,29 +151,25 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
             ) % {"count": len(due)}
 
         return _carry_out(request, survey_round, AuditAction.REMINDERS_SENT, remind, done)
-    seen = round_controls.preview(survey_round)
-    return _confirm(
+    emails = round_controls.reminders_if_asked_now(survey_round)
+    return _confirm_change(
         request,
-        {
-            "round": survey_round,
-            "survey": survey_round.survey,
-            "title": _("Send reminders now?"),
-            "emails": seen.reminders,
-            "says": [
-                ngettext(
-                    "%(count)s person will get a reminder email now.",
-                    "%(count)s people will get a reminder email now.",
-                    seen.reminders,
-                )
-                % {"count": seen.reminders},
-                _(
-                    "Left out: people we know answered, people who had all the round's reminders, "
-                    "and anyone we emailed in the last day."
-                ),
-            ],
-            "button": _("Send the reminders"),
-            "open_only": True,
-        },
+        survey_round,
+        title=_("Send reminders now?"),
+        emails=emails,
+        says=[
+            ngettext(
+                "%(count)s person will get a reminder email now.",
+                "%(count)s people will get a reminder email now.",
+                emails,
+            )
+            % {"count": emails},
+            _(
+                "Left out: people we know answered, people who had all the round's reminders, "
+                "and anyone we emailed in the last day."
+            ),
+        ],
+        button=_("Send the reminders"),
     )
 
 
