@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from ..forms.answers import AnswerForm, initial_from_post
 from ..models import Invitation, InvitationToken, Round
 from ..services.answering import LinkAlreadyUsed, build_answers, record_response
-from ..services.spent_links import card_is_spent, is_spent
+from ..services.spent_links import is_spent
 from ..tokens import hash_token
 from .kept_page import PageParts, blank_page, page_parts
 from .limits import PER_LINK, over_limit
@@ -120,9 +120,11 @@ def _survey_page(
     entering: bool = False,
 ):
     """Shows the survey, or records the answers. Returns a response.
-    `hidden`: fields the form carries back (a card's code); `entering`: a
-    POST that only brought someone to the questions (a typed card code);
-    `thanks_url`: where a recorded response goes on to."""
+    `card`: a printed card the caller found unused (respond_shared.py); its
+    marker refuses a second response. `hidden`: fields the form carries
+    back (the card's code); `entering`: a POST that only brought someone to
+    the questions (a typed card code); `thanks_url`: where a recorded
+    response goes on to."""
     parts = page_parts(survey_round, language, fresh=preview)
     questions = parts.questions
     with translation.override(language):
@@ -144,8 +146,6 @@ def _survey_page(
         # Every page that shows the questions: never for a link already used.
         # (A valid submission needs no look: its marker refuses a second one.)
         if invitation is not None and is_spent(invitation):
-            return link_not_working(request)
-        if card is not None and card_is_spent(card):
             return link_not_working(request)
         if form is None and parts.kept and not hidden:
             render_blank = partial(_render_blank, request, survey_round, language, parts)
