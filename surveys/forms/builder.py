@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import SurveyStatus
 from ..models import AgencyTerm, Question, Schedule, Survey
+from ..models.recipients import not_of_audience
 from ..models.surveys import ANONYMITY_LOCKED, AUDIENCE_LOCKED
 
 if TYPE_CHECKING:
@@ -36,9 +37,8 @@ class SurveyForm(forms.ModelForm):
 
     def clean(self):
         super().clean()
-        audience = self.cleaned_data.get("audience")
-        other = [group.name for group in self.cleaned_data.get("groups") or [] if group.audience != audience]
-        if audience and other:
+        other = not_of_audience(self.cleaned_data.get("groups"), self.cleaned_data.get("audience"))
+        if other:
             self.add_error(
                 "groups",
                 _("Only groups of the survey's audience can be chosen: not %(names)s.") % {"names": ", ".join(other)},

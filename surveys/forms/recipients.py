@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Audience
 from ..models import Recipient, RecipientGroup
-from ..models.recipients import RECIPIENT_AUDIENCES, email_digest
+from ..models.recipients import RECIPIENT_AUDIENCES, email_digest, not_of_audience
 from ..services.importing import AUTO, ENCODINGS, MAX_BYTES
 
 
@@ -33,7 +33,7 @@ class RecipientForm(forms.ModelForm):
         super().clean()
         cleaned = self.cleaned_data
         email, audience = cleaned.get("email"), cleaned.get("audience")
-        other = [group.name for group in cleaned.get("groups") or [] if audience and group.audience != audience]
+        other = not_of_audience(cleaned.get("groups"), audience)
         if other:
             self.add_error("groups", _("Not a group of this audience: %(names)s.") % {"names": ", ".join(other)})
         if email and audience:
@@ -89,7 +89,7 @@ class RecipientImportForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         group = cleaned.get("group")
-        if group is not None and group.audience != cleaned.get("audience"):
+        if group is not None and not_of_audience([group], cleaned.get("audience")):
             self.add_error("group", _("Choose a group of the audience the people are added to."))
         if not cleaned.get("file") and not cleaned.get("csv_text") and "file" not in self.errors:
             self.add_error("file", _("Choose a CSV file."))

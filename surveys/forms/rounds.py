@@ -9,6 +9,7 @@ from core import dates
 from partners.forms import program_managers
 
 from ..models import Question, YouSaidWeDid
+from ..services.cards import MOST_AT_ONCE
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -54,3 +55,12 @@ class ExtendRoundForm(forms.Form):
     def closes_at(self) -> datetime:
         day = self.cleaned_data["closes_on"]
         return timezone.make_aware(datetime.combine(day, time.max.replace(microsecond=0)))
+
+
+class CardCountForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("How many cards?"),
+        min_value=1,
+        max_value=MOST_AT_ONCE,
+        help_text=_("Up to %(most)s at a time; ten to a printed page.") % {"most": MOST_AT_ONCE},
+    )

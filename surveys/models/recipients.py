@@ -39,6 +39,16 @@ class RecipientGroup(models.Model):
         return self.name
 
 
+def not_of_audience(groups, audience: str | None) -> list[str]:
+    """The names of `groups` that are not groups of `audience`: a survey, a
+    person or an import may only use its own audience's groups (checked by
+    their forms: a many-to-many is saved after the model's clean). Nothing
+    while the audience itself is missing: its own field says so."""
+    if not audience:
+        return []
+    return [group.name for group in groups or [] if group.audience != audience]
+
+
 class Recipient(models.Model):
     """A participant, staff member or volunteer who may be sent surveys.
 

@@ -128,7 +128,7 @@ def decode(data: bytes, encoding: str = AUTO) -> tuple[str, str]:
     for name in tries:
         try:
             return data.decode(name), name
-        except (UnicodeDecodeError, LookupError):
+        except UnicodeDecodeError:
             continue
     raise ImportRefused(
         _("The file could not be read as %(encoding)s text. Choose another encoding, or save it as “CSV UTF-8”.")

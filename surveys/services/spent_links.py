@@ -38,10 +38,10 @@ def marker(invitation_id: int, secret: str | None = None) -> str:
     return salted_hmac(SALT, str(invitation_id), secret=secret, algorithm="sha256").hexdigest()
 
 
-def card_marker(card_id: int, secret: str | None = None) -> str:
+def card_marker(card_id: int) -> str:
     """A card's marker (services/cards.py): its own name space, so that no
     card and invitation share one."""
-    return salted_hmac(SALT, f"card:{card_id}", secret=secret, algorithm="sha256").hexdigest()
+    return salted_hmac(SALT, f"card:{card_id}", algorithm="sha256").hexdigest()
 
 
 def markers(invitation_id: int) -> list[str]:

@@ -4,7 +4,6 @@ cards for a round, the address for a shared device at a desk, the paper
 version to print, and the form to type paper answers into a round."""
 
 import segno
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
@@ -12,16 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from audit.models import AuditAction
 from audit.trail import record
 
 from ..forms.answers import AnswerForm, answer_fields
+from ..forms.rounds import CardCountForm
 from ..models import Round, Survey
 from ..services.answering import build_answers, record_response
-from ..services.cards import MOST_AT_ONCE, make_cards
+from ..services.cards import make_cards
 from ..services.short_address import printed, short_url
 from .respond import questions_html
 from .respond_shared import device_link
@@ -63,15 +62,6 @@ def round_poster(request: HttpRequest, pk: int) -> HttpResponse:
     with each round)."""
     survey_round = get_object_or_404(Round, pk=pk, survey__anonymous=True)
     return redirect("surveys:survey_poster", survey_round.survey_id)
-
-
-class CardCountForm(forms.Form):
-    count = forms.IntegerField(
-        label=gettext_lazy("How many cards?"),
-        min_value=1,
-        max_value=MOST_AT_ONCE,
-        help_text=gettext_lazy("Up to %(most)s at a time; ten to a printed page.") % {"most": MOST_AT_ONCE},
-    )
 
 
 @permission_required("surveys.change_round", raise_exception=True)
