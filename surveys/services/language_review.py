@@ -4,7 +4,8 @@ both languages (its title and introduction, every question, hint and
 choice, and its "you said, we did" items), and questions that lack their
 Spanish. Computed from the text each time, so a flag goes away when the
 text changes; a manager can also dismiss one, with a reason. Nothing here
-stops a survey from being sent. Four queries, whatever the survey's size."""
+stops a survey from being sent. Three queries besides the questions, whatever
+the survey's size."""
 
 import re
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from functools import cache
 
 from django.utils.translation import gettext as _
 
-from ..models import AgencyTerm, DismissedFlag, Survey, YouSaidWeDid
+from ..models import AgencyTerm, DismissedFlag, Question, Survey, YouSaidWeDid
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,9 @@ def _texts(survey: Survey, questions: list, items: list) -> list[tuple[str, str,
     return [(place, f"{where} ({names[language]})", language, text) for place, where, language, text in found if text]
 
 
-def review(survey: Survey) -> tuple[list[Flag], list[str]]:
-    """The survey's flags not dismissed, and the questions without Spanish."""
-    questions = list(survey.questions.order_by("position"))
+def review(survey: Survey, questions: list[Question]) -> tuple[list[Flag], list[str]]:
+    """The survey's flags not dismissed, and the questions without Spanish.
+    `questions`: the survey's, in order (the survey page has them already)."""
     items = list(YouSaidWeDid.objects.filter(round__survey=survey).order_by("pk"))
     terms = list(AgencyTerm.objects.filter(active=True))
     dismissed = set(DismissedFlag.objects.filter(survey=survey).values_list("term_id", "place"))

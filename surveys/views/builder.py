@@ -75,7 +75,7 @@ def _render_detail(request: HttpRequest, survey: Survey, status: int = 200) -> H
         "status_actions": _status_actions(survey, sent=bool(rounds), has_questions=bool(questions)),
         "can_change_questions": survey.is_editable and request.user.has_perm("surveys.change_question"),
     }
-    context["flags"], context["no_spanish"] = language_review.review(survey)
+    context["flags"], context["no_spanish"] = language_review.review(survey, questions)
     return render(request, "surveys/survey_detail.html", context, status=status)
 
 
@@ -86,7 +86,7 @@ def flag_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     partner's own wording): the flag is no longer shown there."""
     survey = get_object_or_404(Survey, pk=pk)
     form = DismissFlagForm(request.POST)
-    places = {flag.place for flag in language_review.review(survey)[0]}
+    places = {flag.place for flag in language_review.review(survey, list(survey.questions.all()))[0]}
     if not form.is_valid() or form.cleaned_data["place"] not in places:
         return _refuse(request, survey, _("Give the reason the word stays, in a few words."), status=400)
     DismissedFlag.objects.get_or_create(
