@@ -37,7 +37,10 @@ def response_rates(data: "DashboardData") -> Figure:
             chart_rows.append(Row(label, [r["rate"] * 100], texts=[text], fills=[AUDIENCE_COLOURS[r["audience"]]]))
     chart = bar_chart(
         _("Response rate per round"),
-        _("Bars: the share of people invited by private link who answered, per survey round and audience."),
+        _(
+            "Bars: the share of people invited by private link or printed card who answered, per survey round "
+            "and audience."
+        ),
         chart_rows,
         maximum=100,
         hidden_text=_("nobody invited by private link"),

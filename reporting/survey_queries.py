@@ -31,16 +31,17 @@ def _rounds(scope: Scope):
 
 def rounds_in_period(scope: Scope) -> list[dict]:
     """Each round opened in the period, oldest first, with its survey's
-    audience, invitations, answers by private link and by shared link, and
-    the response rate (answers by private link / invitations). One query."""
+    audience, invitations (by email and by printed card), answers by
+    private link or card and by shared link, and the response rate (the
+    first answers / the invitations). One query."""
     rounds = _rounds(scope).with_participation().select_related("survey").order_by("opened_at", "pk")
     return [
         {
             "round": survey_round,
             "audience": survey_round.survey.audience,
-            "invited": survey_round.invited,
+            "invited": survey_round.asked,
             "answered": survey_round.invited_responses,
-            "rate": survey_round.invited_responses / survey_round.invited if survey_round.invited else None,
+            "rate": survey_round.invited_responses / survey_round.asked if survey_round.asked else None,
             "shared": survey_round.shared_responses,
         }
         for survey_round in rounds

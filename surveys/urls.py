@@ -11,6 +11,7 @@ from .views import (
     results,
     round_controls,
     rounds,
+    versions,
 )
 
 app_name = "surveys"
@@ -21,6 +22,8 @@ urlpatterns = [
     path("surveys/<int:pk>/", builder.survey_detail, name="survey_detail"),
     path("surveys/<int:pk>/edit/", builder.survey_edit, name="survey_edit"),
     path("surveys/<int:pk>/status/", builder.survey_status, name="survey_status"),
+    path("surveys/<int:pk>/copy/", versions.survey_copy, name="survey_copy"),
+    path("surveys/<int:pk>/new-version/", versions.survey_new_version, name="survey_new_version"),
     path("surveys/<int:pk>/preview/", builder.survey_preview, name="survey_preview"),
     path("surveys/<int:pk>/language/dismiss/", builder.flag_dismiss, name="flag_dismiss"),
     path("surveys/<int:pk>/questions/new/", builder.question_create, name="question_create"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ..choices import SurveyStatus
 from ..models import AgencyTerm, Question, Schedule, Survey
 from ..models.recipients import not_of_audience
-from ..models.surveys import ANONYMITY_LOCKED, AUDIENCE_LOCKED
+from ..models.surveys import ANONYMITY_LOCKED, AUDIENCE_LOCKED, VERSION_LOCKED
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -51,13 +51,13 @@ class SurveyForm(forms.ModelForm):
         minutes.validators += [MinValueValidator(1), MaxValueValidator(60)]
         minutes.widget.attrs.update(min=1, max=60)
         survey = self.instance
-        if survey.anonymity_locked:
+        if survey.version_of_id or survey.anonymity_locked:
             # A disabled field keeps its saved value whatever is posted; the
             # model refuses the change too (Survey.clean), for the admin.
             self.fields["anonymous"].disabled = True
-            self.fields["anonymous"].help_text = ANONYMITY_LOCKED
             self.fields["audience"].disabled = True
-            self.fields["audience"].help_text = AUDIENCE_LOCKED
+            self.fields["anonymous"].help_text = VERSION_LOCKED if survey.version_of_id else ANONYMITY_LOCKED
+            self.fields["audience"].help_text = VERSION_LOCKED if survey.version_of_id else AUDIENCE_LOCKED
 
 
 def choices_to_text(choices: list[dict]) -> str:
@@ -228,3 +228,9 @@ class QuestionWordingForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["text", "text_es", "help_text", "help_text_es"]
+
+
+class CopySurveyForm(forms.Form):
+    """The title of a copy of a survey (services/versions.copy_survey)."""
+
+    title = forms.CharField(label=_("Title of the new survey"), max_length=Survey._meta.get_field("title").max_length)

@@ -98,13 +98,15 @@ class RoundQuerySet(models.QuerySet):
         return self.filter(status__in=[RoundStatus.CLOSED, RoundStatus.MISSED], closed_at__lte=now - SETTLE)
 
     def with_participation(self) -> "RoundQuerySet":
-        """How many were invited and how many answered, by private link and
-        by shared link: participation counts (how many took part, never what
+        """How many were invited (by email, and by printed card) and how
+        many answered, by private link and by shared link: participation counts (how many took part, never what
         they said), shown as they are on every page (docs/privacy.md).
         Responses, not invitations marked answered: those are marked later,
         in batches (services/spent_links.py)."""
         return self.annotate(
             invited=count_of(Invitation.objects.all(), "round"),
+            card_count=count_of(Card.objects.all(), "round"),
+            asked=F("invited") + F("card_count"),
             invited_responses=count_of(Response.objects.filter(channel=ResponseChannel.INVITED), "round"),
             shared_responses=count_of(Response.objects.filter(channel=ResponseChannel.SHARED), "round"),
         )
@@ -127,6 +129,10 @@ class RoundQuerySet(models.QuerySet):
             pending=state(SendState.PENDING, SendState.SENDING),
             # Every state is counted above: their sum saves a scan of the round.
             invited=F("sent") + F("failed") + F("unknown") + F("pending"),
+            # Printed one-time codes: their answers count with the invited
+            # ones, so the response rate is over invitations and cards.
+            card_count=count_of(Card.objects.all(), "round"),
+            asked=F("invited") + F("card_count"),
             invited_responses=count_of(Response.objects.filter(channel=ResponseChannel.INVITED), "round"),
             shared_responses=count_of(Response.objects.filter(channel=ResponseChannel.SHARED), "round"),
         )

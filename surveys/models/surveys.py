@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -33,6 +33,14 @@ def in_language(english: str, spanish: str, language: str) -> str:
 
 ANONYMITY_LOCKED = _("People have been invited on this basis, so whether answers are anonymous cannot change.")
 AUDIENCE_LOCKED = _("This survey has been sent, so its audience cannot change.")
+VERSION_LOCKED = _(
+    "A new version keeps the audience and the anonymity of the versions before it, so that its results "
+    "continue theirs. Copy the survey to change them."
+)
+EARLIER_VERSION_OPEN = _(
+    "A round of the version before this one is still open: close it from its round page, or wait until it "
+    "closes, before making this version active."
+)
 DRAFT_LOCKED = _(
     "This survey has been sent, so it cannot go back to draft: answers must match the questions asked. "
     "Archive it and make a new survey instead."
@@ -44,15 +52,20 @@ NEEDS_A_QUESTION = _("Add at least one question before making the survey active.
 SENT_LOCKS = {"anonymous": ANONYMITY_LOCKED, "audience": AUDIENCE_LOCKED}
 
 
-def status_refusal(current: str, wanted: str, *, sent: bool, has_questions: bool) -> "_StrOrPromise":
+def status_refusal(
+    current: str, wanted: str, *, sent: bool, has_questions: bool, earlier_version_open: bool = False
+) -> "_StrOrPromise":
     """The survey lifecycle's rule: why a survey in status `current` may not
-    become `wanted`, given whether a round has gone out and whether it has
-    questions; empty when it may. (Survey.refusal_to_become asks the
-    database; a page that has the rounds and questions already passes them.)"""
+    become `wanted`, given whether a round has gone out, whether it has
+    questions and whether the version it replaces still has a round open;
+    empty when it may. (Survey.refusal_to_become asks the database; a page
+    that has the rounds and questions already passes them.)"""
     if wanted == current:
         return _("The survey is already %(status)s.") % {"status": SurveyStatus(wanted).label.lower()}
     if wanted == SurveyStatus.ACTIVE and not has_questions:
         return NEEDS_A_QUESTION
+    if wanted == SurveyStatus.ACTIVE and earlier_version_open:
+        return EARLIER_VERSION_OPEN
     if wanted == SurveyStatus.DRAFT and sent:
         return DRAFT_LOCKED
     return ""
@@ -63,7 +76,13 @@ class Survey(models.Model):
     active (rounds go out, questions locked), archived (no more rounds). Its
     rules live here, so that the builder, the admin and code obey the same:
     refusal_to_become() says whether a status may be given, and save()
-    refuses what would make answers lie once a round has gone out."""
+    refuses what would make answers lie once a round has gone out.
+
+    A sent survey changes as a new version (services/versions.py): a draft
+    of the same audience and anonymity whose questions remember the ones
+    they continue, so results and trends run on across versions. Making it
+    active hands it the schedule and the short address of the version
+    before, which is archived (save())."""
 
     title = models.CharField(_("title"), max_length=200)
     title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
@@ -88,6 +107,15 @@ class Survey(models.Model):
         verbose_name=_("send to these groups only"),
         help_text=_("Leave empty to send to everyone in the audience."),
     )
+    # The first version of this survey (empty on a first version), and this
+    # one's number: versions of a survey are numbered 1, 2, 3… in one line.
+    version_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="later_versions", editable=False
+    )
+    version = models.PositiveSmallIntegerField(_("version"), default=1, editable=False)
+    # One of the surveys the product starts with (migration 0003): offered on
+    # the new-survey page as a starting point.
+    starter = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -100,6 +128,10 @@ class Survey(models.Model):
     class Meta:
         ordering = ["audience", "title"]
         permissions = [("view_results", "Can see survey results (aggregates only)")]
+        constraints = [
+            # Versions follow one another: two drafts cannot both be version 3.
+            models.UniqueConstraint(fields=["version_of", "version"], name="one_survey_per_version"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -109,10 +141,14 @@ class Survey(models.Model):
         if errors:
             raise ValidationError(errors)
         archived_now = self.status == SurveyStatus.ARCHIVED and self._changed("status")
-        super().save(*args, **kwargs)
-        self._remember_saved()
-        if archived_now:
-            self._pause_schedule()
+        activated_now = self.status == SurveyStatus.ACTIVE and self._changed("status")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._remember_saved()
+            if archived_now:
+                self._pause_schedule()
+            if activated_now and self.version_of_id:
+                self._take_over_from_previous_version()
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:survey_detail", args=[self.pk])
@@ -141,12 +177,32 @@ class Survey(models.Model):
 
     def refusal_to_become(self, status: str, *, now: str | None = None) -> "_StrOrPromise":
         """Why this survey may not be given `status` now (from `now`, by
-        default its current status); empty when it may. Up to two queries."""
+        default its current status); empty when it may. Up to three queries."""
         current = now if now is not None else self.status
         if status == current:
             return status_refusal(current, status, sent=False, has_questions=False)
-        has_questions = status != SurveyStatus.ACTIVE or bool(self.pk and self.questions.exists())
-        return status_refusal(current, status, sent=self.anonymity_locked, has_questions=has_questions)
+        activating = status == SurveyStatus.ACTIVE
+        has_questions = not activating or bool(self.pk and self.questions.exists())
+        earlier_open = activating and self.earlier_version_is_open()
+        return status_refusal(
+            current, status, sent=self.anonymity_locked, has_questions=has_questions, earlier_version_open=earlier_open
+        )
+
+    def previous_version(self) -> "Survey | None":
+        """The version this one follows, or None for a first version. One query."""
+        if not self.version_of_id:
+            return None
+        return Survey.objects.filter(
+            models.Q(pk=self.version_of_id) | models.Q(version_of=self.version_of_id), version=self.version - 1
+        ).first()
+
+    def earlier_version_is_open(self) -> bool:
+        """Whether a version before this one has a round taking answers: it
+        must close before this version takes its place. One query."""
+        if not self.version_of_id:
+            return False
+        family = models.Q(survey_id=self.version_of_id) | models.Q(survey__version_of=self.version_of_id)
+        return self.rounds.model.objects.open_now().filter(family, survey__version__lt=self.version).exists()
 
     def _remember_saved(self) -> None:
         self._saved = {name: self.__dict__.get(name) for name in [*SENT_LOCKS, "status"]}
@@ -157,10 +213,12 @@ class Survey(models.Model):
         return saved is not None and saved != getattr(self, name)
 
     def _sent_lock_errors(self) -> dict:
-        """The locked fields changed on a survey that has been sent, with
-        why; going back to draft counts too."""
+        """The locked fields changed on a survey that has been sent, or on a
+        later version, with why; going back to draft counts too."""
         changed = [name for name in SENT_LOCKS if self._changed(name)]
         to_draft = self.status == SurveyStatus.DRAFT and self._changed("status")
+        if changed and self.version_of_id:
+            return dict.fromkeys(changed, VERSION_LOCKED)
         if not (changed or to_draft) or not self.anonymity_locked:
             return {}
         errors = {name: SENT_LOCKS[name] for name in changed}
@@ -175,6 +233,29 @@ class Survey(models.Model):
         if schedule is not None and schedule.active:
             schedule.active = False
             schedule.save(update_fields=["active"])
+
+    def _take_over_from_previous_version(self) -> None:
+        """This version, just made active, replaces the one before it: it
+        gets its schedule (unless it has its own) and its short address, so
+        posters keep working, and the one before is archived."""
+        previous = self.previous_version()
+        if previous is None:
+            return
+        # Asked of the schedules, not through `previous`, which would keep
+        # the moved schedule as its own and pause it when archived.
+        schedules = type(self).schedule.related.related_model.objects
+        schedule = schedules.filter(survey=previous).first()
+        if schedule is not None and not schedules.filter(survey=self).exists():
+            schedule.survey = self
+            schedule.save(update_fields=["survey"])
+        if previous.short_code and not self.short_code:
+            code, previous.short_code = previous.short_code, None
+            Survey.objects.filter(pk=previous.pk).update(short_code=None)
+            Survey.objects.filter(pk=self.pk).update(short_code=code)
+            self.short_code = code
+        if previous.status != SurveyStatus.ARCHIVED:
+            previous.status = SurveyStatus.ARCHIVED
+            previous.save(update_fields=["status", "updated_at"])
 
     def schedule_or_none(self) -> "Schedule | None":
         try:
@@ -212,6 +293,11 @@ class Question(models.Model):
         max_length=40,
         blank=True,
         help_text=_("Questions with the same key in surveys for other audiences are compared side by side."),
+    )
+    # The question of the version before that this one continues (empty for
+    # a new question): results and trends add them up (services/versions.py).
+    asked_before = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     choices = models.JSONField(
         _("choices"),

@@ -44,10 +44,16 @@ class ChannelOutcome:
         return self.state.label
 
 
-def round_outcomes(survey: Survey) -> list[Round]:
-    """The survey's rounds (missed ones left out), oldest first, each with
-    participation counts and `.outcomes`, one per channel. Two queries."""
-    rounds = list(survey.rounds.with_counts().filter(~Q(status=RoundStatus.MISSED)).order_by("opened_at", "pk"))
+def round_outcomes(surveys: list[Survey]) -> list[Round]:
+    """The rounds of `surveys` (a survey's versions; missed rounds left
+    out), oldest first, each with participation counts and `.outcomes`, one
+    per channel. Two queries."""
+    rounds = list(
+        Round.objects.with_counts()
+        .filter(~Q(status=RoundStatus.MISSED), survey__in=surveys)
+        .select_related("survey")
+        .order_by("opened_at", "pk")
+    )
     _attach(rounds)
     return rounds
 

@@ -18,10 +18,12 @@ from typing import Any
 from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ..choices import SCALE_KINDS, TEXT_KINDS, QuestionKind
 from ..models import Answer, Question, Release, Survey
 from .tallies import LIKELIHOOD_GROUP, Tally, domain_group, load_tally, mirror_group, question_group
+from .versions import continuations
 
 # As django.utils.text.normalize_newlines, then the linebreaksbr filter.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -67,18 +69,30 @@ class Column:
     rounds: int
     audience: str
     survey_title: str
+    survey_version: int
+    # Whether the columns beside it are of several versions of a survey.
+    of_versions: bool = False
 
     @property
     def label(self) -> str:
-        first = date_format(self.opened_at, "j M Y")
-        if self.rounds == 1:
-            return first
-        return f"{first} – {date_format(self.last_opened_at, 'j M Y')} ({self.rounds} rounds pooled)"
+        label = date_format(self.opened_at, "j M Y")
+        if self.rounds > 1:
+            label = f"{label} – {date_format(self.last_opened_at, 'j M Y')} ({self.rounds} rounds pooled)"
+        if self.of_versions:
+            label = f"{label} · " + _("version %(n)s") % {"n": self.survey_version}
+        return label
 
 
-def survey_tally(survey: Survey) -> Tally:
-    """The counts of every released unit of `survey`. Three queries."""
-    return load_tally(Release.objects.released().filter(survey=survey))
+def survey_tally(survey: Survey, versions: list[Survey] | None = None) -> Tally:
+    """The counts of every released unit of `survey`, or of all its
+    `versions` (services/versions.family), each question of another
+    version counted as the question of `survey` it continues. Three
+    queries; four over several versions."""
+    versions = versions or [survey]
+    tally = load_tally(Release.objects.released().filter(survey__in=versions))
+    if len(versions) > 1:
+        tally.fold(continuations(survey, versions))
+    return tally
 
 
 def all_released_tally() -> Tally:
@@ -89,6 +103,7 @@ def all_released_tally() -> Tally:
 def columns(tally: Tally) -> list[Column]:
     """The tally's units grouped by the rounds they cover, oldest first."""
     grouped: dict[frozenset[int], list[int]] = {}
+    versions = {info.survey_version for info in tally.units.values()}
     for unit_id, info in tally.units.items():
         grouped.setdefault(info.round_ids, []).append(unit_id)
     made = []
@@ -103,6 +118,8 @@ def columns(tally: Tally) -> list[Column]:
                 rounds=len(round_ids),
                 audience=info.audience,
                 survey_title=info.survey_title,
+                survey_version=info.survey_version,
+                of_versions=len(versions) > 1,
             )
         )
     return sorted(made, key=lambda c: (c.opened_at, c.key))
@@ -194,14 +211,17 @@ def _texts(tally: Tally, units: set[int]) -> dict[int, list[str]]:
     counted = {(u, q) for (u, q, number) in tally.answers if number is None and u in units}
     if not counted:
         return {}
+    wanted = {q for _, q in counted}
+    asked_as = wanted | {old for old, new in tally.aliases.items() if new in wanted}
     rows = Answer.objects.filter(
-        question_id__in={q for _, q in counted},
+        question_id__in=asked_as,
         withheld=False,
         response__round__release_parts__release__in=units,
         response__round__release_parts__channel=F("response__channel"),
     ).values_list("response__round__release_parts__release_id", "question_id", "text")
     texts: dict[int, list[str]] = {}
-    for unit_id, question_id, text in rows:
+    for unit_id, asked_as_id, text in rows:
+        question_id = tally.aliases.get(asked_as_id, asked_as_id)
         if (unit_id, question_id) in counted:
             texts.setdefault(question_id, []).append(text)
     return texts

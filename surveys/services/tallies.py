@@ -31,6 +31,7 @@ class QuestionInfo:
 class UnitInfo:
     survey_id: int
     survey_title: str
+    survey_version: int
     audience: str
     opened_at: datetime.datetime  # of its first round
     last_opened_at: datetime.datetime  # of its last round (the same unless pooled)
@@ -44,6 +45,9 @@ class Tally:
     people: dict[tuple[int, str], int] = field(default_factory=dict)  # (unit, group): distinct responses
     questions: dict[int, QuestionInfo] = field(default_factory=dict)
     units: dict[int, UnitInfo] = field(default_factory=dict)
+    # Questions of other versions counted as the question they continue
+    # (fold()): {asked as: counted as}.
+    aliases: dict[int, int] = field(default_factory=dict)
     _by_unit_question: dict[tuple[int, int], dict[int, int]] | None = field(default=None, repr=False)
 
     def values(self, unit_id: int, question_id: int) -> dict[int, int]:
@@ -55,6 +59,18 @@ class Tally:
                 if number is not None:
                     self._by_unit_question[(unit, question)][number] = n
         return self._by_unit_question.get((unit_id, question_id), {})
+
+    def fold(self, aliases: dict[int, int]) -> None:
+        """Counts every question in `aliases` as the question it maps to
+        (services/versions.continuations). A unit is of one version, which
+        asks each question once, so no count of a unit is added to another
+        of the same unit: every figure stays a sum over whole units."""
+        self.answers = {(u, aliases.get(q, q), n): count for (u, q, n), count in self.answers.items()}
+        renamed = {question_group(old): question_group(new) for old, new in aliases.items()}
+        self.people = {(u, renamed.get(group, group)): count for (u, group), count in self.people.items()}
+        self.questions = {pk: info for pk, info in self.questions.items() if pk not in aliases}
+        self.aliases |= aliases
+        self._by_unit_question = None
 
 
 def question_group(question_id: int) -> str:
@@ -118,18 +134,21 @@ def load_tally(units: QuerySet) -> Tally:
         "pk",
         "survey_id",
         "survey__title",
+        "survey__version",
         "survey__audience",
         "opened_at",
         "responses",
         "parts__round_id",
         "parts__round__opened_at",
     )
-    for pk, survey_id, title, audience, opened_at, responses, round_id, round_opened_at in rows.order_by():
+    for pk, survey_id, title, version, audience, opened_at, responses, round_id, round_opened_at in rows.order_by():
         rounds[pk][round_id] = round_opened_at
-        described[pk] = (survey_id, title, audience, opened_at, responses)
-    for pk, (survey_id, title, audience, opened_at, responses) in described.items():
+        described[pk] = (survey_id, title, version, audience, opened_at, responses)
+    for pk, (survey_id, title, version, audience, opened_at, responses) in described.items():
         last = max(rounds[pk].values())
-        tally.units[pk] = UnitInfo(survey_id, title, audience, opened_at, last, frozenset(rounds[pk]), responses)
+        tally.units[pk] = UnitInfo(
+            survey_id, title, version, audience, opened_at, last, frozenset(rounds[pk]), responses
+        )
     questions = Question.objects.filter(survey__releases__in=units.values("pk")).distinct()
     for pk, *info in questions.values_list("pk", "kind", "domain", "mirror_key", "text").order_by():
         tally.questions[pk] = QuestionInfo(*info)

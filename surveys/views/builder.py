@@ -31,6 +31,7 @@ from ..forms.builder import (
 from ..models import DismissedFlag, Question, Round, Schedule, Survey
 from ..models.surveys import status_refusal
 from ..services import language_review
+from ..services.versions import family, starters
 from ..tables import SurveyTable, configure
 from .public import pick_language
 from .respond import _survey_page
@@ -48,13 +49,15 @@ def _question_url(question: Question) -> str:
     return f"{question.survey.get_absolute_url()}#question-{question.pk}"
 
 
-def _status_actions(survey: Survey, *, sent: bool, has_questions: bool) -> list[dict]:
+def _status_actions(survey: Survey, *, sent: bool, has_questions: bool, earlier_open: bool) -> list[dict]:
     """The status buttons: each status the survey is not in, with why it may
     not be given (the button is then disabled and the reason shown); going
     back to draft is not offered at all once sent."""
     actions = []
     for action, status in SurveyStatusForm.ACTIONS.items():
-        refusal = status_refusal(survey.status, status, sent=sent, has_questions=has_questions)
+        refusal = status_refusal(
+            survey.status, status, sent=sent, has_questions=has_questions, earlier_version_open=earlier_open
+        )
         if status == survey.status or (status == SurveyStatus.DRAFT and refusal):
             continue
         actions.append({"action": action, "label": SurveyStatusForm.BUTTONS[action], "refusal": refusal})
@@ -64,6 +67,8 @@ def _status_actions(survey: Survey, *, sent: bool, has_questions: bool) -> list[
 def _render_detail(request: HttpRequest, survey: Survey, status: int = 200) -> HttpResponse:
     rounds = list(Round.objects.with_counts().filter(survey=survey))
     questions = list(survey.questions.all())
+    all_versions = family(survey)
+    earlier_open = survey.status == SurveyStatus.DRAFT and survey.earlier_version_is_open()
     context = {
         "survey": survey,
         "title": survey.title,
@@ -72,7 +77,11 @@ def _render_detail(request: HttpRequest, survey: Survey, status: int = 200) -> H
         "schedule": survey.schedule_or_none(),
         "rounds": rounds,
         "anonymity_locked": bool(rounds),
-        "status_actions": _status_actions(survey, sent=bool(rounds), has_questions=bool(questions)),
+        "status_actions": _status_actions(
+            survey, sent=bool(rounds), has_questions=bool(questions), earlier_open=earlier_open
+        ),
+        "versions": all_versions if len(all_versions) > 1 else [],
+        "may_change_as_version": bool(rounds) and all_versions[-1] == survey,
         "can_change_questions": survey.is_editable and request.user.has_perm("surveys.change_question"),
     }
     context["flags"], context["no_spanish"] = language_review.review(survey, questions)
@@ -147,7 +156,8 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         survey = form.save()
         messages.success(request, _("Survey created as a draft. Now add its questions."))
         return redirect(survey)
-    return _form_page(request, "surveys/survey_form.html", {"title": _("New survey")}, form)
+    context = {"title": _("New survey"), "starters": starters()}
+    return _form_page(request, "surveys/survey_form.html", context, form)
 
 
 @_perm("view_survey")

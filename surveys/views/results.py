@@ -18,6 +18,7 @@ from ..forms.releases import PoolForm
 from ..models import Survey
 from ..services import outcomes, releases, results
 from ..services.tallies import Tally
+from ..services.versions import family
 
 
 def _chosen_units(request: HttpRequest, tally: Tally) -> tuple[results.Column | None, tuple[int, ...] | None]:
@@ -39,7 +40,8 @@ def _chosen_units(request: HttpRequest, tally: Tally) -> tuple[results.Column | 
 @require_safe
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
-    tally = results.survey_tally(survey)  # every figure below adds up these counts
+    versions = family(survey)
+    tally = results.survey_tally(survey, versions)  # every figure below adds up these counts
     columns = results.columns(tally)
     chosen, units = _chosen_units(request, tally)
     trend = results.trend_by_column(tally)
@@ -50,7 +52,8 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     questions = list(survey.questions.order_by("position", "id"))
     context = {
         "survey": survey,
-        "rounds": outcomes.round_outcomes(survey),
+        "versions": versions if len(versions) > 1 else [],
+        "rounds": outcomes.round_outcomes(versions),
         "columns": columns,
         "chosen": chosen,
         "not_released": units == (),
@@ -60,6 +63,12 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
             {"question": question, "means": [trend[question.pk].get(c.key) for c in columns]}
             for question in questions
             if question.pk in trend
+        ]
+        + [
+            # Asked in another version only: under its own words.
+            {"question": tally.questions[pk], "other_version": True, "means": [by_column.get(c.key) for c in columns]}
+            for pk, by_column in trend.items()
+            if pk not in {question.pk for question in questions}
         ],
         "domain_rows": [
             {"domain": Domain(domain).label, "means": [by_column.get(c.key) for c in columns]}
@@ -76,7 +85,7 @@ def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The released figures only, as shown on the page."""
     survey = get_object_or_404(Survey, pk=pk)
-    tally = results.survey_tally(survey)
+    tally = results.survey_tally(survey, family(survey))
     _, units = _chosen_units(request, tally)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"survey-{survey.pk}-results.csv"

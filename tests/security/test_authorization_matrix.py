@@ -85,6 +85,8 @@ surveys:survey_create        -                      L    L     L    L     200  4
 surveys:survey_detail        pk=survey              L    L     L    L     200  405   200  405   200  405   403  403
 surveys:survey_edit          pk=survey              L    L     L    L     200  400   403  403   200  400   403  403
 surveys:survey_status        pk=survey              L    L     L    L     405  400   403  403   405  400   403  403
+surveys:survey_copy          pk=survey              L    L     L    L     200  400   403  403   200  400   403  403
+surveys:survey_new_version   pk=survey              L    L     L    L     200  302*  403  403   200  302*  403  403
 surveys:survey_preview       pk=survey              L    L     L    L     200  200   200  200   200  200   403  403
 surveys:flag_dismiss         pk=survey              L    L     L    L     405  400   403  403   405  400   403  403
 surveys:question_create      pk=draft               L    L     L    L     200  400   403  403   200  400   403  403

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
 from surveys.choices import ResponseChannel
-from surveys.models import Card, Response
+from surveys.models import Card, Response, Round
+from surveys.services.cards import make_cards
 from surveys.services.rounds import open_round
 from surveys.services.short_address import short_code_of
 from surveys.tokens import CODE_ALPHABET, shared_token
 from surveys.views.respond_shared import ANSWERED_COOKIE, device_link
-from tests.factories import QuestionFactory, SurveyFactory
+from tests.factories import InvitationFactory, QuestionFactory, RoundFactory, SurveyFactory
+from tests.surveys.releasing import record
 
 from .test_round_views import messages_of, url
 
@@ -261,3 +263,15 @@ def test_leadership_cannot_enter_paper_answers_or_print_cards(leader_client, liv
     assert leader_client.get(url("round_paper_entry", live.pk)).status_code == 403
     assert leader_client.post(url("round_cards", live.pk), {"count": 1}).status_code == 403
     assert reverse("surveys:round_cards", args=[live.pk])
+
+
+def test_printed_cards_count_in_the_response_rate(leader_client):
+    question = QuestionFactory(survey=SurveyFactory(status="active"))
+    survey_round = RoundFactory(survey=question.survey)
+    make_cards(survey_round, 10)
+    InvitationFactory.create_batch(5, round=survey_round, state="sent")
+    record(survey_round, question, [4, 4, 4, 4, 4])  # five more invitations, each answered
+    counted = Round.objects.with_counts().get(pk=survey_round.pk)
+    assert (counted.invited, counted.card_count, counted.asked, counted.invited_responses) == (10, 10, 20, 5)
+    html = leader_client.get(reverse("surveys:survey_results", args=[question.survey.pk])).content.decode()
+    assert "+ 10 cards" in html and "25%" in html
