@@ -49,6 +49,11 @@ class SurveyTable(tables.Table):
         order_by = ("audience", "title")
         empty_text = _("No surveys match these filters.")
 
+    def render_title(self, value, record):
+        if record.version == 1:
+            return value
+        return format_html('{} <span class="hint">{}</span>', value, _("version %(n)s") % {"n": record.version})
+
     def render_status(self, value, record):
         return format_html('<span class="badge survey-status-{}">{}</span>', record.status, value)
 

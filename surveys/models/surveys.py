@@ -10,8 +10,6 @@ from simple_history.models import HistoricalRecords
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
-    from .rounds import Schedule
-
 from ..choices import (
     AGREEMENT_SCALE,
     CHOICE_KINDS,
@@ -24,6 +22,7 @@ from ..choices import (
     QuestionKind,
     SurveyStatus,
 )
+from .rounds import Round, Schedule
 
 
 def in_language(english: str, spanish: str, language: str) -> str:
@@ -202,7 +201,7 @@ class Survey(models.Model):
         if not self.version_of_id:
             return False
         family = models.Q(survey_id=self.version_of_id) | models.Q(survey__version_of=self.version_of_id)
-        return self.rounds.model.objects.open_now().filter(family, survey__version__lt=self.version).exists()
+        return Round.objects.open_now().filter(family, survey__version__lt=self.version).exists()
 
     def _remember_saved(self) -> None:
         self._saved = {name: self.__dict__.get(name) for name in [*SENT_LOCKS, "status"]}
@@ -243,9 +242,8 @@ class Survey(models.Model):
             return
         # Asked of the schedules, not through `previous`, which would keep
         # the moved schedule as its own and pause it when archived.
-        schedules = type(self).schedule.related.related_model.objects
-        schedule = schedules.filter(survey=previous).first()
-        if schedule is not None and not schedules.filter(survey=self).exists():
+        schedule = Schedule.objects.filter(survey=previous).first()
+        if schedule is not None and not Schedule.objects.filter(survey=self).exists():
             schedule.survey = self
             schedule.save(update_fields=["survey"])
         if previous.short_code and not self.short_code:

@@ -240,3 +240,9 @@ def test_the_version_pages(sent, manager_client, leader_client):
         assert leader_client.get(url).status_code == 403
         assert leader_client.post(url, {"title": "x"}).status_code == 403
     assert Survey.objects.count() == 1 + 3 + 1  # sent, the starters, its draft
+
+
+def test_the_survey_list_names_each_version(sent, manager_client):
+    draft = versions.draft_version(sent)
+    html = manager_client.get(reverse("surveys:survey_list")).content.decode()
+    assert f'<a href="{draft.get_absolute_url()}">Check-in <span class="hint">version 2</span></a>' in html
