@@ -25,6 +25,12 @@ class AuditAction(models.TextChoices):
     ROUND_EXTENDED = "round_extended", _("Survey round given more time")
     REMINDERS_SENT = "reminders_now", _("Survey reminders sent by hand")
     CARDS_PRINTED = "cards_printed", _("Survey cards printed")
+    PORTAL_INVITED = "portal_invited", _("Partner contact invited to the portal")
+    PORTAL_REVOKED = "portal_revoked", _("Partner contact's portal access revoked")
+    PORTAL_SIGN_IN = "portal_sign_in", _("Partner contact signed in to the portal")
+    PORTAL_SIGN_OUT = "portal_sign_out", _("Partner contact signed out of the portal")
+    DELETION_ASKED = "deletion_asked", _("Partner asked for its record to be deleted")
+    RECORD_DELETED = "record_deleted", _("Partner record deleted at its request")
 
 
 class AuditEvent(models.Model):

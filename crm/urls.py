@@ -11,5 +11,6 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("dashboard/", include("reporting.urls")),
     path("", include("surveys.urls")),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,7 +14,9 @@ class OrganizationKind(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    IDENTIFIED = "identified", _("Identified")
+    # Named for what it means to the partner, who reads it in the portal:
+    # "identified" sounded like being watched (docs/privacy.md).
+    IDENTIFIED = "identified", _("Not yet in touch")
     FIRST_CONTACT = "first_contact", _("First contact")
     BUILDING_TRUST = "building_trust", _("Building trust")
     COLLABORATING = "collaborating", _("Collaborating")
@@ -92,3 +94,17 @@ CLOSED_STATUSES = tuple(status for status in RequestStatus if status not in OUTS
 class Initiator(models.TextChoices):
     PARTNER = "partner", _("The partner asked")
     US = "us", _("We offered")
+
+
+class Received(models.TextChoices):
+    """A partner's word on a delivery (portal)."""
+
+    RECEIVED = "received", _("Received")
+    PARTLY = "partly", _("Partly received")
+    NOT_RECEIVED = "not_received", _("Not received")
+
+
+class Helped(models.TextChoices):
+    YES = "yes", _("Yes")
+    SOMEWHAT = "somewhat", _("Somewhat")
+    NO = "no", _("No")

@@ -118,8 +118,17 @@ class InteractionForm(forms.ModelForm):
 class SupportRequestForm(forms.ModelForm):
     class Meta:
         model = SupportRequest
-        fields = ["category", "description", "amount_asked", "asked_on", "urgency", "initiated_by", "status"]
-        widgets = {"asked_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "category",
+            "description",
+            "amount_asked",
+            "asked_on",
+            "needed_by",
+            "urgency",
+            "initiated_by",
+            "status",
+        ]
+        widgets = {"asked_on": DATE, "needed_by": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)

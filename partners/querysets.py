@@ -179,5 +179,12 @@ class SupportRequestQuerySet(models.QuerySet):
 
 
 class SupportDeliveryQuerySet(models.QuerySet):
+    def with_confirmation(self) -> "SupportDeliveryQuerySet":
+        """With who delivered it and the partner's word on it (portal), and
+        the name of the contact who gave it, without their email or phone."""
+        return self.select_related("delivered_by", "confirmation__contact").defer(
+            "confirmation__contact__email", "confirmation__contact__phone"
+        )
+
     def unrequested(self) -> "SupportDeliveryQuerySet":
         return self.filter(request__isnull=True)

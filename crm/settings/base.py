@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "surveys",
     "reporting",
     "digests",
+    "portal",
     # The project package: no models of its own, only the migrations that made
     # the tables audit, accounts and digests now own.
     "crm",
@@ -59,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in partner (request.portal), kept out of every staff page.
+    "portal.middleware.PortalMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # request.user.is_verified(), then the two-factor gate (accounts/middleware.py).
     "django_otp.middleware.OTPMiddleware",
@@ -309,6 +312,16 @@ SURVEY_REVIEW_DAYS = env.int("SURVEY_REVIEW_DAYS", default=3)
 SURVEY_RATE_LIMIT = "120/m"
 SURVEY_LINK_RATE_LIMIT = "10/m"
 SURVEY_SHARED_LINK_RATE_LIMIT = "120/m"
+
+# The partner portal (portal/sessions.py): a sign-in link is good once and
+# for this many minutes (an invitation's for this many hours); a session
+# lasts this many hours. Asking for a sign-in link: this often per address
+# typed and per client.
+PORTAL_LINK_MINUTES = env.int("PORTAL_LINK_MINUTES", default=30)
+PORTAL_INVITE_HOURS = env.int("PORTAL_INVITE_HOURS", default=72)
+PORTAL_SESSION_HOURS = env.int("PORTAL_SESSION_HOURS", default=8)
+PORTAL_LINK_REQUESTS_PER_EMAIL = "5/h"
+PORTAL_LINK_REQUESTS_PER_CLIENT = "20/h"
 
 
 def redis_caches(url: str) -> dict:

@@ -1,12 +1,17 @@
+from datetime import timedelta
+
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from partners.models import Interaction, Organization, SupportRequest
+from partners.choices import Received
+from partners.models import DeletionRequest, DeliveryConfirmation, Interaction, Organization, SupportRequest
 
 OPEN_REQUESTS_SHOWN = 15
+# Deliveries a partner said did not (all) arrive stay on My work this long.
+MISSING_SHOWN_FOR = timedelta(days=90)
 
 
 @require_safe
@@ -26,6 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
             overdue_partners=Organization.objects.filter(relationship_lead=user)
             .overdue(today)
             .order_by(F("last_contact").asc(nulls_first=True), "name"),
+            missing=DeliveryConfirmation.objects.exclude(received=Received.RECEIVED)
+            .filter(confirmed_at__gte=timezone.now() - MISSING_SHOWN_FOR)
+            .select_related("delivery__organization", "contact")
+            .defer("contact__email", "contact__phone")
+            .order_by("-confirmed_at")[:OPEN_REQUESTS_SHOWN],
+            deletions=DeletionRequest.objects.select_related("organization").order_by("asked_at"),
             open_requests=SupportRequest.objects.outstanding()
             .with_delivery_figures(today)
             .select_related("organization")

@@ -7,7 +7,7 @@ from core.list_views import FilteredTableView
 
 from ..filters import OrganizationFilter
 from ..forms import OrganizationForm
-from ..models import Interaction, Organization, SupportDelivery, SupportRequest
+from ..models import DeletionRequest, Interaction, Organization, PortalAccess, SupportDelivery, SupportRequest
 from ..tables import OrganizationTable
 from .base import BadInputStatusMixin, StaffPermissionMixin, TitledFormMixin, listed_contacts
 
@@ -50,12 +50,12 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
                 Prefetch(
                     "requests",
                     queryset=SupportRequest.objects.with_delivery_figures().prefetch_related(
-                        Prefetch("deliveries", queryset=SupportDelivery.objects.select_related("delivered_by"))
+                        Prefetch("deliveries", queryset=SupportDelivery.objects.with_confirmation())
                     ),
                 ),
                 Prefetch(
                     "deliveries",
-                    queryset=SupportDelivery.objects.unrequested().select_related("delivered_by"),
+                    queryset=SupportDelivery.objects.unrequested().with_confirmation(),
                     to_attr="unrequested_deliveries",
                 ),
             )
@@ -80,6 +80,13 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             can_see_notes=self.request.user.has_perm("partners.view_confidential_notes"),
             requests=requests,
             fulfilment=organization.requests.fulfilment_summary(),
+            portal_accesses=list(
+                PortalAccess.objects.filter(contact__organization=organization)
+                .select_related("contact")
+                .defer("contact__email", "contact__phone")
+                .order_by("contact__name_or_alias")
+            ),
+            deletion_request=DeletionRequest.objects.filter(organization=organization).first(),
         )
         return context
 

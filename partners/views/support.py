@@ -34,10 +34,11 @@ class SupportRequestDetail(StaffPermissionMixin, DetailView):
     context_object_name = "support_request"
 
     def get_queryset(self):
-        deliveries = SupportDelivery.objects.select_related("delivered_by")
+        deliveries = SupportDelivery.objects.with_confirmation()
         return (
             SupportRequest.objects.with_delivery_figures()
-            .select_related("organization", "recorded_by")
+            .select_related("organization", "recorded_by", "submitted_by")
+            .defer("submitted_by__email", "submitted_by__phone")
             .prefetch_related(Prefetch("deliveries", queryset=deliveries))
         )
 

@@ -50,6 +50,25 @@ PUBLIC = {
     "surveys:respond_changes",
     "surveys:opt_out",
     "surveys:one_click_opt_out",
+    # The partner portal: its own sign-in, no staff account (its staff
+    # pages, portal:invite, portal:revoke and portal:delete_record, are held).
+    "portal:sign_in",
+    "portal:link",
+    "portal:sign_out",
+    "portal:signed_out",
+    "portal:language",
+    "portal:home",
+    "portal:contact_add",
+    "portal:contact_edit",
+    "portal:contact_remove",
+    "portal:surveys_stop",
+    "portal:preferences",
+    "portal:ask",
+    "portal:request_detail",
+    "portal:delivery_confirm",
+    "portal:export_json",
+    "portal:export_csv",
+    "portal:deletion",
 }
 SAMPLE_VALUES = {"token": "x" * 43, "code": "ABCD2345", "name": "key-figures"}
 RESULTS = settings.BASE_DIR / "test-results" / "two-factor.json"

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.encrypted_fields import EncryptedTextField
 
-from .choices import (
+from ..choices import (
     NO_CLOCK_STAGES,
     Channel,
     Initiator,
@@ -23,7 +23,7 @@ from .choices import (
     SupportCategory,
     Urgency,
 )
-from .querysets import (
+from ..querysets import (
     ContactQuerySet,
     InteractionQuerySet,
     OrganizationQuerySet,
@@ -229,6 +229,12 @@ class SupportRequest(models.Model):
     status = models.CharField(_("status"), max_length=32, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     initiated_by = models.CharField(
         _("who started it"), max_length=16, choices=Initiator.choices, default=Initiator.PARTNER
+    )
+    needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    # The partner contact who asked through the portal (empty when staff
+    # recorded it): "requests made by partners themselves" on the dashboard.
+    submitted_by = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

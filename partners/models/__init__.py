@@ -1,0 +1,14 @@
+from .partner_side import DeletionRequest, DeliveryConfirmation, PortalAccess
+from .records import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
+
+__all__ = [
+    "Contact",
+    "DeletionRequest",
+    "DeliveryConfirmation",
+    "Interaction",
+    "Organization",
+    "PortalAccess",
+    "SupportDelivery",
+    "SupportRequest",
+    "Tag",
+]
