@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.choices import Helped
+from partners.choices import Helped, Received
 from partners.forms import ContactForm
 from partners.models import DeletionRequest, DeliveryConfirmation, Organization, SupportRequest
 
@@ -98,6 +98,8 @@ class ConfirmForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Radio buttons: no "---------" choice; nothing ticked until the partner answers.
+        cast(forms.ChoiceField, self.fields["received"]).choices = Received.choices
         helped = cast(forms.ChoiceField, self.fields["helped"])
         helped.choices = [("", _("Rather not say")), *Helped.choices]
         self.fields["helped"].required = False

@@ -88,6 +88,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             ),
             deletion_request=DeletionRequest.objects.filter(organization=organization).first(),
         )
+        context["portal_open_for"] = {access.contact_id for access in context["portal_accesses"] if access.is_active}
         return context
 
 
