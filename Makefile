@@ -40,6 +40,8 @@ run: $(BIN)/.installed .env
 	@echo "    administrator:   admin   / demo-admin-pass"
 	@echo "  Background worker and scheduler: running (embedded broker in var/celery/)."
 	@echo "  Survey emails are written to var/sent-emails/ (open one and follow its link)."
+	@echo "  Partner portal: http://$(HOST):$(PORT)/portal/sign-in/ with ruby@example.org;"
+	@echo "    the sign-in link arrives in var/sent-emails/."
 	@echo "  Ctrl-C stops both."
 	@echo ""
 	$(BIN)/python manage.py run_local $(HOST):$(PORT)

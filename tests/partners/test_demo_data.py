@@ -9,7 +9,16 @@ from django.core.management import call_command
 from django.db import models
 
 from partners.choices import InteractionKind, OrganizationKind, RequestStatus, Stage, SupportCategory
-from partners.models import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
+from partners.models import (
+    Contact,
+    DeliveryConfirmation,
+    Interaction,
+    Organization,
+    PortalAccess,
+    SupportDelivery,
+    SupportRequest,
+    Tag,
+)
 
 FORBIDDEN = re.compile(r"prostituted|victim|rescue|exploitation", re.IGNORECASE)
 DEMO_MODELS = [Tag, Organization, Contact, Interaction, SupportRequest, SupportDelivery]
@@ -119,3 +128,10 @@ def test_no_forbidden_words_anywhere_in_the_data():
     for user in get_user_model().objects.all():
         assert not FORBIDDEN.search(f"{user.first_name} {user.last_name}")
     assert checked > 100
+
+
+def test_the_demo_has_a_partner_contact_with_portal_access(db):
+    call_command("load_demo_data", verbosity=0)
+    access = PortalAccess.objects.select_related("contact").get()
+    assert access.contact.email == "ruby@example.org" and access.is_active
+    assert DeliveryConfirmation.objects.filter(contact=access.contact).exists()

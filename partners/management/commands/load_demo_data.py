@@ -26,16 +26,27 @@ from django.utils import timezone
 from core.roles import LEADERSHIP, PROGRAM_MANAGERS
 from partners.choices import (
     Channel,
+    Helped,
     Initiator,
     InteractionKind,
     Language,
     OrganizationKind,
+    Received,
     RequestStatus,
     Stage,
     SupportCategory,
     Urgency,
 )
-from partners.models import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
+from partners.models import (
+    Contact,
+    DeliveryConfirmation,
+    Interaction,
+    Organization,
+    PortalAccess,
+    SupportDelivery,
+    SupportRequest,
+    Tag,
+)
 
 SEED = 20240611
 HISTORY_DAYS = 180
@@ -327,6 +338,25 @@ def ensure_demo_users() -> dict[str, User]:
     return users
 
 
+# The demo's partner contact with portal access (make run prints it).
+PORTAL_DEMO = ("Velvet Hour Outreach Crew", "Ruby")
+
+
+def open_the_portal(new_orgs: dict[str, Organization], manager: User) -> None:
+    """Ruby of Velvet Hour has portal access, and has said their latest
+    delivery arrived and helped."""
+    org = new_orgs.get(PORTAL_DEMO[0])
+    if org is None:
+        return
+    ruby = org.contacts.get(name_or_alias=PORTAL_DEMO[1])
+    PortalAccess.objects.create(contact=ruby, invited_by=manager, invited_at=timezone.now())
+    latest = org.deliveries.order_by("-delivered_on", "-pk").first()
+    if latest is not None:
+        DeliveryConfirmation.objects.create(
+            delivery=latest, received=Received.RECEIVED, helped=Helped.YES, contact=ruby, comment="Right on time."
+        )
+
+
 def create_contacts(org: Organization, rows: tuple[ContactRow, ...]) -> list[Contact]:
     return [
         Contact.objects.create(
@@ -449,6 +479,7 @@ class Command(BaseCommand):
             interaction_count += create_interactions(org, spec, contacts, users[spec.lead], rng, today)
 
         request_count, delivery_count = create_support(new_orgs, users, today)
+        open_the_portal(new_orgs, users["manager"])
         self.stdout.write(
             f"Demo data: {len(new_orgs)} new organizations ({len(ORGANIZATIONS) - len(new_orgs)} already there), "
             f"{contact_count} contacts, {interaction_count} interactions, {request_count} support requests, "
