@@ -12,6 +12,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from partners.models import Contact, Organization
+from surveys.views.public import other_language, pick_language
 
 from ..models import PortalSession
 
@@ -25,17 +26,23 @@ def partner_page(view):
         session: PortalSession | None = request.portal  # type: ignore[attr-defined]
         if session is None:
             return redirect("portal:sign_in")
+        # The views render (render()) inside, so the page is in the language.
         with translation.override(session.language):
-            response = view(request, *args, **kwargs)
-            # Render inside the language (a TemplateResponse would render later).
-            return response
+            return view(request, *args, **kwargs)
 
     return login_not_required(never_cache(wrapped))
 
 
 def public_page(view):
-    """A portal page for anyone: the sign-in steps."""
-    return login_not_required(never_cache(view))
+    """A portal page for anyone: the sign-in steps, in the language asked
+    for (?lang=, or the form's), English otherwise."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        with translation.override(pick_language(request, "en")):
+            return view(request, *args, **kwargs)
+
+    return login_not_required(never_cache(wrapped))
 
 
 def me(request: HttpRequest) -> Contact:
@@ -49,10 +56,9 @@ def my_organization(request: HttpRequest) -> Organization:
 def page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     session: PortalSession | None = request.portal  # type: ignore[attr-defined]
     language = session.language if session is not None else translation.get_language()
-    other = ("es", "Español") if language != "es" else ("en", "English")
     context = {
         "language": language,
-        "other_language": other,
+        "other_language": other_language(language),
         "contact": me(request) if session else None,
         "organization_name": settings.ORGANIZATION_NAME,
         "minutes": settings.PORTAL_LINK_MINUTES,

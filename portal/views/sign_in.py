@@ -62,37 +62,31 @@ def _access_for(email: str) -> PortalAccess | None:
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.portal is not None:  # type: ignore[attr-defined]
         return redirect("portal:home")
-    language = pick_language(request, "en")
-    with translation.override(language):
-        form = SignInForm(posted(request))
-        context = {"language": language, "other_language": ("es", "Español") if language != "es" else ("en", "English")}
-        if not form.is_valid():
-            return page(request, "portal/sign_in.html", context | {"form": form}, status=400 if form.is_bound else 200)
-        if _too_many(request):
-            return page(request, "portal/sign_in.html", context | {"form": form, "busy": True}, status=429)
-        access = _access_for(form.cleaned_data["email"])
-        failed = access is not None and not send_sign_in_link(access)
-        return page(request, "portal/sign_in_sent.html", context | {"failed": failed}, status=503 if failed else 200)
+    form = SignInForm(posted(request))
+    if not form.is_valid():
+        return page(request, "portal/sign_in.html", {"form": form}, status=400 if form.is_bound else 200)
+    if _too_many(request):
+        return page(request, "portal/sign_in.html", {"form": form, "busy": True}, status=429)
+    access = _access_for(form.cleaned_data["email"])
+    failed = access is not None and not send_sign_in_link(access)
+    return page(request, "portal/sign_in_sent.html", {"failed": failed}, status=503 if failed else 200)
 
 
 @public_page
 @require_http_methods(["GET", "HEAD", "POST"])
 def link(request: HttpRequest, token: str) -> HttpResponse:
-    language = pick_language(request, "en")
-    with translation.override(language):
-        context = {"language": language, "other_language": ("es", "Español") if language != "es" else ("en", "English")}
-        if request.method != "POST":
-            if not sessions.link_works(token):
-                return page(request, "portal/link_not_working.html", context, status=404)
-            return page(request, "portal/link.html", context)
-        used = sessions.use_link(token, language)
-        if used is None:
-            return page(request, "portal/link_not_working.html", context, status=404)
-        access, key = used
-        record(AuditAction.PORTAL_SIGN_IN, request, target=_target(access))
-        response = redirect("portal:home")
-        sessions.set_cookie(response, key)
-        return response
+    if request.method != "POST":
+        if not sessions.link_works(token):
+            return page(request, "portal/link_not_working.html", {}, status=404)
+        return page(request, "portal/link.html", {})
+    used = sessions.use_link(token, translation.get_language())
+    if used is None:
+        return page(request, "portal/link_not_working.html", {}, status=404)
+    access, key = used
+    record(AuditAction.PORTAL_SIGN_IN, request, target=_target(access))
+    response = redirect("portal:home")
+    sessions.set_cookie(response, key)
+    return response
 
 
 @partner_page
@@ -108,9 +102,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @public_page
 @require_http_methods(["GET", "HEAD"])
 def signed_out(request: HttpRequest) -> HttpResponse:
-    language = pick_language(request, "en")
-    with translation.override(language):
-        return page(request, "portal/signed_out.html", {"language": language})
+    return page(request, "portal/signed_out.html", {})
 
 
 @partner_page
