@@ -5,7 +5,9 @@ no record of this product can have, well inside that."""
 
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST = datetime.date(1900, 1, 1)
@@ -17,3 +19,23 @@ VALIDATORS = [
 ]
 # For <input type="date">: the browser's date picker keeps to the same years.
 INPUT_ATTRIBUTES = {"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
+
+
+def first_day_of_records() -> datetime.date:
+    """No record is older than the organization (settings.ORGANIZATION_FOUNDED_YEAR)."""
+    return datetime.date(settings.ORGANIZATION_FOUNDED_YEAR, 1, 1)
+
+
+def past_date_refusal(value: datetime.date | None) -> str:
+    """Why `value` cannot be the day something happened: in the future, or
+    before the organization was founded; empty when it can."""
+    if value is None:
+        return ""
+    if value > timezone.localdate():
+        return str(_("This cannot be in the future."))
+    if value < first_day_of_records():
+        return str(
+            _("This is before %(year)s, when the organization was founded.")
+            % {"year": settings.ORGANIZATION_FOUNDED_YEAR}
+        )
+    return ""

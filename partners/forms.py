@@ -2,10 +2,14 @@ from typing import cast
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.form_fields import PersonChoiceField
 from core.roles import PROGRAM_MANAGERS
 
 from .choices import RequestStatus
@@ -13,6 +17,7 @@ from .filters import IdsChoiceField
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+KEEP_IN_TOUCH_RANGE = _("Choose between 1 and 730 days.")
 
 
 def program_managers(keep_id: int | None = None):
@@ -42,7 +47,7 @@ class OrganizationForm(forms.ModelForm):
             "tags",
         ]
         # An id too large for the database is refused, not a server error.
-        field_classes = {"tags": IdsChoiceField}
+        field_classes = {"tags": IdsChoiceField, "relationship_lead": PersonChoiceField}
         widgets = {
             "tags": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -53,6 +58,14 @@ class OrganizationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         lead = cast(forms.ModelChoiceField, self.fields["relationship_lead"])
         lead.queryset = program_managers(keep_id=self.instance.relationship_lead_id)
+        # One message for 0 and for -5 alike (the model's own validators say
+        # "≥ 1" for one and "≥ 0" for the other).
+        days = cast(forms.IntegerField, self.fields["keep_in_touch_days"])
+        days.validators = [
+            MinValueValidator(1, message=KEEP_IN_TOUCH_RANGE),
+            MaxValueValidator(730, message=KEEP_IN_TOUCH_RANGE),
+        ]
+        days.min_value, days.max_value = 1, 730
 
 
 class ContactForm(forms.ModelForm):
@@ -136,6 +149,15 @@ class SupportRequestForm(forms.ModelForm):
         self.fields["asked_on"].initial = timezone.localdate
 
 
+class RequestChoiceField(forms.ModelChoiceField):
+    """A request told apart from the partner's others of the same category:
+    when it was asked and what for."""
+
+    def label_from_instance(self, obj) -> str:
+        asked = date_format(obj.asked_on, "j M Y")
+        return f"{obj.get_category_display()}, {asked}: {Truncator(obj.description).chars(60)}"
+
+
 class SupportDeliveryForm(forms.ModelForm):
     LEAVE = ""
     request_status = forms.ChoiceField(
@@ -149,10 +171,17 @@ class SupportDeliveryForm(forms.ModelForm):
         ],
     )
 
+    more_than_asked = forms.BooleanField(
+        label=_("More money than was asked, on purpose"),
+        required=False,
+        help_text=_("Needed only when this delivery brings the money delivered above the amount asked."),
+    )
+
     class Meta:
         model = SupportDelivery
         fields = ["request", "category", "delivered_on", "description", "money", "hours", "delivered_by"]
         widgets = {"delivered_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"request": RequestChoiceField, "delivered_by": PersonChoiceField}
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,4 +206,20 @@ class SupportDeliveryForm(forms.ModelForm):
                 self.add_error("category", _("Choose a category for support nobody asked for."))
         if cleaned.get("request_status") and not request:
             self.add_error("request_status", _("There is no request to update."))
+        self._check_more_than_asked(request, cleaned.get("money"))
         return cleaned
+
+    def _check_more_than_asked(self, request, money) -> None:
+        """Giving more money than was asked is allowed, but only on purpose."""
+        if request is None or not request.amount_asked or not money or self.cleaned_data.get("more_than_asked"):
+            return
+        before = request.deliveries.exclude(pk=self.instance.pk).aggregate(total=Sum("money"))["total"] or 0
+        if before + money > request.amount_asked:
+            self.add_error(
+                "money",
+                _(
+                    "This brings the money delivered to %(total)s, more than the %(asked)s asked. "
+                    "Tick “More money than was asked, on purpose” to record it anyway."
+                )
+                % {"total": before + money, "asked": request.amount_asked},
+            )

@@ -150,7 +150,8 @@ class SupportRequestQuerySet(models.QuerySet):
 
     def with_delivery_figures(self, today: date | None = None) -> "SupportRequestQuerySet":
         """Adds money_delivered, hours_delivered, delivery_count, first_delivery_on,
-        days_to_first_delivery, outstanding_amount and days_open.
+        days_to_first_delivery, days_to_fulfil (asked to fulfilled), outstanding_amount
+        and days_open.
 
         outstanding_amount is what is still owed of the amount asked: asked minus
         delivered (never below zero) while the request is outstanding, zero once it
@@ -162,6 +163,7 @@ class SupportRequestQuerySet(models.QuerySet):
             delivery_count=Coalesce(_child_aggregate(self, "deliveries", Count("pk"), IntegerField()), 0),
             first_delivery_on=_child_aggregate(self, "deliveries", Min("delivered_on"), models.DateField()),
             days_to_first_delivery=DaysBetween(F("asked_on"), F("first_delivery_on")),
+            days_to_fulfil=DaysBetween(F("asked_on"), F("fulfilled_on")),
             outstanding_amount=Case(
                 When(amount_asked__isnull=True, then=Value(None)),
                 When(status__in=CLOSED_STATUSES, then=ZERO),

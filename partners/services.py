@@ -1,7 +1,11 @@
 """Domain actions that touch more than one row."""
 
-from django.db import transaction
+from decimal import Decimal
 
+from django.db import transaction
+from django.db.models import Sum
+
+from .choices import CLOSED_STATUSES, RequestStatus
 from .models import (
     Contact,
     DeliveryConfirmation,
@@ -13,13 +17,37 @@ from .models import (
 )
 
 
+def status_after_deliveries(support_request: SupportRequest, money_delivered: Decimal) -> str:
+    """The ledger's rule: a request for an amount of money is fulfilled once
+    that much has been delivered, partly fulfilled before; any other
+    request keeps its status until a manager changes it. A request that is
+    settled (declined, withdrawn) or has no amount is left as it is."""
+    asked = support_request.amount_asked
+    if not asked or support_request.status in CLOSED_STATUSES and support_request.status != RequestStatus.FULFILLED:
+        return support_request.status
+    if money_delivered >= asked:
+        return RequestStatus.FULFILLED
+    if money_delivered > 0:
+        return RequestStatus.PARTLY_FULFILLED
+    return support_request.status
+
+
 @transaction.atomic
 def record_delivery(delivery: SupportDelivery, request_status: str = "") -> SupportDelivery:
-    """Saves a delivery and, when asked, moves its request to a new status."""
+    """Saves a delivery and moves its request's status: to the one the
+    manager chose, or else as the ledger's rule says
+    (status_after_deliveries)."""
     delivery.save()
-    support_request = delivery.request if request_status else None
-    if support_request is not None:
+    support_request = delivery.request
+    if support_request is None:
+        return delivery
+    if not request_status:
+        money = support_request.deliveries.aggregate(total=Sum("money"))["total"] or Decimal(0)
+        request_status = status_after_deliveries(support_request, money)
+    if request_status != support_request.status:
         support_request.status = request_status
+        if request_status == RequestStatus.FULFILLED:
+            support_request.fulfilled_on = delivery.delivered_on
         support_request.save(update_fields=["status", "updated_at"])
     return delivery
 

@@ -69,11 +69,12 @@ class SupportRequestTable(tables.Table):
     amount_asked = tables.Column(verbose_name=_("Amount asked"))
     money_delivered = tables.Column(verbose_name=_("Money delivered"))
     days_to_first_delivery = tables.Column(verbose_name=_("Days to first delivery"))
+    days_to_fulfil = tables.Column(verbose_name=_("Days to fulfil"))
 
     class Meta:
         model = SupportRequest
         fields = ("asked_on", "organization", "category", "description", "urgency", "status", "initiated_by")
-        sequence = (*fields, "amount_asked", "money_delivered", "days_to_first_delivery")
+        sequence = (*fields, "amount_asked", "money_delivered", "days_to_first_delivery", "days_to_fulfil")
         order_by = "-asked_on"
         empty_text = _("No requests match these filters.")
 

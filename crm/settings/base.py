@@ -200,6 +200,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="feedback@localhost")
 # Who the survey emails come from, in their sender and their text.
 DEMO_ORGANIZATION_NAME = "Demo Outreach Project"
 ORGANIZATION_NAME = env("ORGANIZATION_NAME", default="").strip() or DEMO_ORGANIZATION_NAME
+# No interaction, request or delivery is dated before this year (core/dates.py).
+ORGANIZATION_FOUNDED_YEAR = env.int("ORGANIZATION_FOUNDED_YEAR", default=1990)
 # Where "Leave this page" on the respondent's pages goes: a site nobody
 # would wonder about on a shared phone.
 QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.google.com/search?q=weather")

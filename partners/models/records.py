@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import past_date_refusal
 from core.encrypted_fields import EncryptedTextField
 
 from ..choices import (
@@ -205,6 +206,8 @@ class Interaction(models.Model):
     def clean(self) -> None:
         if self.happened_on and self.happened_on > timezone.localdate():
             raise ValidationError({"happened_on": _("An interaction cannot be in the future.")})
+        if past_date_refusal(self.happened_on):
+            raise ValidationError({"happened_on": past_date_refusal(self.happened_on)})
         if self.follow_up_on and self.happened_on and self.follow_up_on < self.happened_on:
             raise ValidationError({"follow_up_on": _("The follow-up cannot be before the interaction.")})
 
@@ -231,6 +234,7 @@ class SupportRequest(models.Model):
         _("who started it"), max_length=16, choices=Initiator.choices, default=Initiator.PARTNER
     )
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
+    fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True, editable=False)
     # The partner contact who asked through the portal (empty when staff
     # recorded it): "requests made by partners themselves" on the dashboard.
     submitted_by = models.ForeignKey(
@@ -268,8 +272,23 @@ class SupportRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.get_category_display()} for {self.organization}"
 
+    def save(self, *args, **kwargs):
+        """The day it became fulfilled, for "days to fulfil": kept while it
+        stays fulfilled, forgotten if it is reopened."""
+        if self.status == RequestStatus.FULFILLED and self.fulfilled_on is None:
+            self.fulfilled_on = timezone.localdate()
+        elif self.status != RequestStatus.FULFILLED:
+            self.fulfilled_on = None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "fulfilled_on"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("partners:request_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if past_date_refusal(self.asked_on):
+            raise ValidationError({"asked_on": past_date_refusal(self.asked_on)})
 
 
 class SupportDelivery(models.Model):
@@ -328,6 +347,8 @@ class SupportDelivery(models.Model):
         return self.request_id is None
 
     def clean(self) -> None:
+        if past_date_refusal(self.delivered_on):
+            raise ValidationError({"delivered_on": past_date_refusal(self.delivered_on)})
         request = self.request if self.request_id and self.organization_id else None
         if request is not None and request.organization_id != self.organization_id:
             raise ValidationError({"request": _("That request belongs to another partner.")})

@@ -6,17 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import dates
+from core.form_fields import PersonChoiceField
 from partners.forms import program_managers
 
 from ..models import Question, YouSaidWeDid
 from ..services.cards import MOST_AT_ONCE
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """Staff shown by name, as on every page, not by username."""
-
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
 
 
 class LoopItemForm(forms.ModelForm):

@@ -358,10 +358,11 @@ def open_the_portal(new_orgs: dict[str, Organization], manager: User) -> None:
 
 
 def create_contacts(org: Organization, rows: tuple[ContactRow, ...]) -> list[Contact]:
+    """Survey consent only with an email address (Contact.clean's rule)."""
     return [
         Contact.objects.create(
             organization=org, name_or_alias=row.alias, role=row.role, email=row.email, phone=row.phone,
-            preferred_channel=row.channel, language=row.language, consent_to_surveys=row.consent,
+            preferred_channel=row.channel, language=row.language, consent_to_surveys=row.consent and bool(row.email),
             opted_out=row.opted_out,
         )
         for row in rows
