@@ -96,7 +96,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     organization = my_organization(request)
     form = PreferencesForm(posted(request), instance=organization)
     if form.is_valid():
-        _save(form, request)
-        messages.success(request, _("Saved. Our staff see the change now."))
+        # Nothing changed, nothing saved: no history row, nothing in the digest.
+        if form.has_changed():
+            _save(form, request)
+            messages.success(request, _("Saved. Our staff see the change now."))
         return redirect("portal:home")
     return page(request, "portal/preferences.html", {"form": form}, form_status(form))

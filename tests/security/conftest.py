@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import LEADERSHIP, PROGRAM_MANAGERS
 
-ROLES = ("anonymous", "respondent", "manager", "leader", "administrator", "no_group")
+ROLES = ("anonymous", "respondent", "manager", "leader", "administrator", "no_group", "partner")
 METHODS = ("GET", "POST")
 # Letters, digits and dashes only, so that HTML escaping cannot hide it.
 CANARY_NOTE = "CANARY-7c1e-0b5d never phone her at home"
@@ -87,6 +87,9 @@ def build_dataset() -> SimpleNamespace:
         Round,
         YouSaidWeDid,
     )
+    from partners.models import DeletionRequest, PortalAccess
+    from portal import sessions as portal_sessions
+    from portal.models import PortalSession
     from surveys.services.short_address import short_code_of
     from surveys.tokens import hash_token, new_token, shared_token
     from tests import factories as f
@@ -151,6 +154,22 @@ def build_dataset() -> SimpleNamespace:
     totp_device = TOTPDevice.objects.create(user=two_factor_user, name="Authenticator app")
     static_device = StaticDevice.objects.create(user=two_factor_user, name="Recovery codes")
 
+    # The partner: the sample contact, signed in to the portal, whose
+    # organization has asked for its record to be deleted.
+    portal_access = PortalAccess.objects.create(contact=contact, invited_by=manager, invited_at=now)
+    portal_key, portal_key_hash = new_token()
+    PortalSession.objects.create(
+        access=portal_access, key_hash=portal_key_hash, language="en", expires_at=now + datetime.timedelta(hours=8)
+    )
+    DeletionRequest.objects.create(organization=organization, asked_by=contact)
+    # A partner of another organization, signed in too (test_portal_isolation.py).
+    elsewhere = f.ContactFactory(organization=f.OrganizationFactory(name="Elsewhere Collective"))
+    elsewhere_access = PortalAccess.objects.create(contact=elsewhere, invited_by=manager, invited_at=now)
+    elsewhere_key, elsewhere_key_hash = new_token()
+    PortalSession.objects.create(
+        access=elsewhere_access, key_hash=elsewhere_key_hash, language="en", expires_at=now + datetime.timedelta(hours=8)
+    )
+
     axes_row = {"user_agent": "matrix", "ip_address": "192.0.2.9", "username": "someone", "path_info": "/"}
     return SimpleNamespace(
         users=users,
@@ -191,6 +210,10 @@ def build_dataset() -> SimpleNamespace:
         two_factor_policy=TwoFactorPolicy.objects.create(required=False),
         totp_device=totp_device,
         static_device=static_device,
+        portal_access=portal_access,
+        portal_key=portal_key,
+        elsewhere_portal_key=elsewhere_key,
+        portal_link=portal_sessions.new_link(portal_access),
     )
 
 
@@ -210,15 +233,29 @@ def dataset(django_db_setup, django_db_blocker):
 def client_for(data: SimpleNamespace, role: str, **client_kwargs) -> Client:
     """A fresh client per request group: a logout in one test cannot sign
     out the next (the session row is rolled back; the cookie would not be)."""
+    from portal.sessions import COOKIE as PORTAL_COOKIE
+
     client = Client(**client_kwargs)
     if role in data.sessions:
         client.cookies[settings.SESSION_COOKIE_NAME] = data.sessions[role]
+    if role == "partner":
+        client.cookies[PORTAL_COOKIE] = data.portal_key
+    if role == "elsewhere_partner":  # of another organization: not a matrix role
+        client.cookies[PORTAL_COOKIE] = data.elsewhere_portal_key
     return client
 
 
 # --- concrete URLs ---------------------------------------------------------------
 
-TOKEN_ATTRIBUTES = {"invitation_token", "shared_token", "short_code"}
+# Who holds each secret of a URL: the survey links are the respondent's, the
+# portal's sign-in link the partner's.
+TOKEN_HOLDERS = {
+    "invitation_token": "respondent",
+    "shared_token": "respondent",
+    "short_code": "respondent",
+    "portal_link": "partner",
+}
+TOKEN_ATTRIBUTES = set(TOKEN_HOLDERS)
 
 
 def parse_kwargs(spec: str) -> dict[str, str]:
@@ -228,12 +265,13 @@ def parse_kwargs(spec: str) -> dict[str, str]:
 
 def kwargs_for(data: SimpleNamespace, spec: str, role: str, missing: bool = False) -> dict:
     """Fills a route's kwargs from the dataset. Only the respondent holds the
-    survey tokens; everyone else comes with a well-formed token that matches
-    nothing. `missing` swaps each object for one that does not exist."""
+    survey tokens, only the partner the portal's sign-in link; everyone else
+    comes with a well-formed token that matches nothing. `missing` swaps
+    each object for one that does not exist."""
     kwargs = {}
     for name, attribute in parse_kwargs(spec).items():
         if attribute in TOKEN_ATTRIBUTES:
-            kwargs[name] = getattr(data, attribute) if role == "respondent" else FAKE_TOKEN
+            kwargs[name] = getattr(data, attribute) if role == TOKEN_HOLDERS[attribute] else FAKE_TOKEN
         elif missing:
             kwargs[name] = "no-such-thing" if isinstance(getattr(data, attribute), str) else MISSING_PK
         else:
@@ -295,7 +333,7 @@ def admin_url(data: SimpleNamespace, route: Route) -> str:
 
 # --- proving nothing changed -----------------------------------------------------
 
-WATCHED_APPS = ("partners", "surveys", "audit", "accounts", "digests", "auth")
+WATCHED_APPS = ("partners", "portal", "surveys", "audit", "accounts", "digests", "auth")
 # The sample rows whose state a write would change, by dataset attribute.
 WATCHED_FIELDS = {
     "organization": ["name", "stage", "updated_at"],
@@ -311,6 +349,7 @@ WATCHED_FIELDS = {
     "round": ["status", "closes_at"],
     "invitation": ["state", "responded"],
     "recipient": ["email", "opted_out", "consent"],
+    "portal_access": ["revoked_at", "last_signed_in_at"],
 }
 USER_FIELDS = ["password", "is_superuser", "is_staff", "is_active"]
 

@@ -51,8 +51,9 @@ FUZZ_MARKS = [
     # A fuzzed ?sort= with a dot in it: django-tables2 warns, then ignores it.
     pytest.mark.filterwarnings("ignore:Use '__' to separate path components"),
 ]
-# Roles whose pages are crawled: people without an account, link holders, staff.
-CRAWL_ROLES = ("anonymous", "respondent", "manager")
+# Roles whose pages are crawled: people without an account, link holders, staff,
+# partners in the portal.
+CRAWL_ROLES = ("anonymous", "respondent", "manager", "partner")
 # Pages the matrix does not open with the object that shows the form: the
 # draft survey's page has the move and delete buttons of its questions.
 EXTRA_PAGES = (("surveys:survey_detail", {"pk": "draft"}, "manager"),)
@@ -60,7 +61,7 @@ EXTRA_PAGES = (("surveys:survey_detail", {"pk": "draft"}, "manager"),)
 NOT_FUZZED = {"csrfmiddlewaretoken"}
 # django-tables2 reads these on every table, whether or not a link shows them.
 TABLE_PARAMETERS = ("page", "per_page", "sort", "_export")
-APP_PACKAGES = ("core", "audit", "accounts", "partners", "surveys", "reporting", "digests", "crm")
+APP_PACKAGES = ("core", "audit", "accounts", "partners", "portal", "surveys", "reporting", "digests", "crm")
 GET_LOOKUP = re.compile(r"""(?:request\.GET|query)(?:\.get|\.getlist)?\(\s*["'](\w+)["']""")
 
 
