@@ -65,6 +65,17 @@ ALL_ROUTES = sorted(iter_routes(), key=lambda r: r.key)
 # --- the dataset ---------------------------------------------------------------
 
 
+def _portal_session(access) -> str:
+    """A live portal session for `access`; returns its cookie value."""
+    from portal.models import PortalSession
+    from surveys.tokens import new_token
+
+    key, key_hash = new_token()
+    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=8)
+    PortalSession.objects.create(access=access, key_hash=key_hash, language="en", expires_at=expires)
+    return key
+
+
 def build_dataset() -> SimpleNamespace:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django_otp.plugins.otp_static.models import StaticDevice
@@ -74,6 +85,8 @@ def build_dataset() -> SimpleNamespace:
     from audit.models import AuditAction
     from audit.trail import record
     from digests.models import Digest
+    from partners.models import DeletionRequest, PortalAccess
+    from portal import sessions as portal_sessions
     from surveys.models import (
         AgencyTerm,
         Answer,
@@ -87,9 +100,6 @@ def build_dataset() -> SimpleNamespace:
         Round,
         YouSaidWeDid,
     )
-    from partners.models import DeletionRequest, PortalAccess
-    from portal import sessions as portal_sessions
-    from portal.models import PortalSession
     from surveys.services.short_address import short_code_of
     from surveys.tokens import hash_token, new_token, shared_token
     from tests import factories as f
@@ -157,18 +167,12 @@ def build_dataset() -> SimpleNamespace:
     # The partner: the sample contact, signed in to the portal, whose
     # organization has asked for its record to be deleted.
     portal_access = PortalAccess.objects.create(contact=contact, invited_by=manager, invited_at=now)
-    portal_key, portal_key_hash = new_token()
-    PortalSession.objects.create(
-        access=portal_access, key_hash=portal_key_hash, language="en", expires_at=now + datetime.timedelta(hours=8)
-    )
+    portal_key = _portal_session(portal_access)
     DeletionRequest.objects.create(organization=organization, asked_by=contact)
     # A partner of another organization, signed in too (test_portal_isolation.py).
     elsewhere = f.ContactFactory(organization=f.OrganizationFactory(name="Elsewhere Collective"))
     elsewhere_access = PortalAccess.objects.create(contact=elsewhere, invited_by=manager, invited_at=now)
-    elsewhere_key, elsewhere_key_hash = new_token()
-    PortalSession.objects.create(
-        access=elsewhere_access, key_hash=elsewhere_key_hash, language="en", expires_at=now + datetime.timedelta(hours=8)
-    )
+    elsewhere_key = _portal_session(elsewhere_access)
 
     axes_row = {"user_agent": "matrix", "ip_address": "192.0.2.9", "username": "someone", "path_info": "/"}
     return SimpleNamespace(
