@@ -227,8 +227,9 @@ def open_requests(data: "DashboardData") -> Figure:
 
 
 def support_key_figures(data: "DashboardData") -> list[KeyFigure]:
-    """Fulfilment, time to first delivery, money, hours, unrequested share."""
-    summary, median, totals = data.fulfilment, data.median_days, data.delivery_totals
+    """Fulfilment, time to first delivery, money, hours, unrequested share,
+    and what partners said and asked for in the portal."""
+    summary, median, totals, portal = data.fulfilment, data.median_days, data.delivery_totals, data.made_in_portal
     met = summary["fulfilled"] + summary["partly_fulfilled"]
     decided = met + summary["declined"]
     return [
@@ -252,6 +253,19 @@ def support_key_figures(data: "DashboardData") -> list[KeyFigure]:
             "percent",
             _("%(n)s of %(total)s deliveries; lower is better")
             % {"n": totals["unrequested"], "total": totals["deliveries"]},
+        ),
+        KeyFigure(
+            _("Deliveries confirmed by partners"),
+            totals["confirmed_share"],
+            "percent",
+            _("%(n)s of %(total)s deliveries, in the portal; %(missing)s not or only partly received")
+            % {"n": totals["confirmed"], "total": totals["deliveries"], "missing": totals["missing"]},
+        ),
+        KeyFigure(
+            _("Requests partners made themselves"),
+            portal["share"],
+            "percent",
+            _("%(n)s of %(total)s requests, in the portal") % {"n": portal["in_portal"], "total": portal["requests"]},
         ),
     ]
 

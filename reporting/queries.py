@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from core.db_functions import DaysBetween
-from partners.choices import NO_CLOCK_STAGES, InteractionKind, Stage, SupportCategory
+from partners.choices import NO_CLOCK_STAGES, InteractionKind, Received, Stage, SupportCategory
 from partners.models import Interaction, Organization, SupportDelivery, SupportRequest
 from partners.querysets import ZERO, summarise_fulfilment
 
@@ -28,6 +28,8 @@ from .stage_history import stage_counts_at
 
 ACTIVE_STAGES = [stage for stage in Stage if stage not in NO_CLOCK_STAGES]
 # (key, first day, last day or None for "and over"), in days since the request was made.
+# What a partner may say of a delivery that did not (fully) arrive.
+MISSING = [Received.PARTLY, Received.NOT_RECEIVED]
 AGE_BANDS = [("0_7", 0, 7), ("8_30", 8, 30), ("31_90", 31, 90), ("over_90", 91, None)]
 
 
@@ -105,22 +107,25 @@ def _deliveries(scope: Scope):
     return SupportDelivery.objects.filter(scope.partners(), delivered_on__range=(scope.start, scope.end))
 
 
-def request_counts(scope: Scope) -> list[tuple[datetime.date, str, str, int]]:
-    """Requests made in the period, counted by (month, category, status). One
-    query; the request figures below add these up, instead of scanning the
-    period's requests once per figure."""
+def request_counts(scope: Scope) -> list[tuple[datetime.date, str, str, int, int]]:
+    """Requests made in the period, counted by (month, category, status),
+    with how many of them the partner made in the portal. One query; the
+    request figures below add these up, instead of scanning the period's
+    requests once per figure."""
     return list(
         _requests(scope)
         .annotate(month=TruncMonth("asked_on"))
         .values_list("month", "category", "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), in_portal=Count("pk", filter=Q(submitted_by__isnull=False)))
         .order_by()
     )
 
 
 def delivery_counts(scope: Scope) -> list[dict]:
     """Deliveries given in the period by (month, category): how many, how many
-    nobody asked for, money and staff hours. One query, added up below."""
+    nobody asked for, how many the partner confirmed in the portal and how
+    many of those it said did not (fully) arrive, money and staff hours. One
+    query, added up below."""
     return list(
         _deliveries(scope)
         .annotate(month=TruncMonth("delivered_on"))
@@ -128,6 +133,8 @@ def delivery_counts(scope: Scope) -> list[dict]:
         .annotate(
             n=Count("pk"),
             unrequested=Count("pk", filter=Q(request__isnull=True)),
+            confirmed=Count("confirmation"),
+            missing=Count("confirmation", filter=Q(confirmation__received__in=MISSING)),
             money=Coalesce(Sum("money"), ZERO),
             hours=Coalesce(Sum("hours"), ZERO),
         )
@@ -139,7 +146,7 @@ def support_by_month(requests: list[tuple], deliveries: list[dict], months: list
     """Requests made and deliveries given in each month."""
     asked: Counter[datetime.date] = Counter()
     given: Counter[datetime.date] = Counter()
-    for month, _category, _status, number in requests:
+    for month, _category, _status, number, _in_portal in requests:
         asked[month] += number
     for row in deliveries:
         given[row["month"]] += row["n"]
@@ -160,7 +167,7 @@ def support_by_category(requests: list[tuple], deliveries: list[dict]) -> list[d
         }
         for category in SupportCategory.values
     }
-    for _month, category, _status, number in requests:
+    for _month, category, _status, number, _in_portal in requests:
         rows[category]["requests"] += number
     for delivered in deliveries:
         row = rows[delivered["category"]]
@@ -172,16 +179,17 @@ def support_by_category(requests: list[tuple], deliveries: list[dict]) -> list[d
 
 def delivery_totals(deliveries: list[dict]) -> dict:
     """Deliveries in the period, how many nobody asked for and their share
-    (lower is better: support should follow what partners ask for), money and
-    staff hours."""
-    totals = {
+    (lower is better: support should follow what partners ask for), how many
+    partners confirmed and their share, how many they said did not or only
+    partly arrive, money and staff hours."""
+    totals = {key: sum(row[key] for row in deliveries) for key in ("unrequested", "confirmed", "missing")} | {
         "deliveries": sum(row["n"] for row in deliveries),
-        "unrequested": sum(row["unrequested"] for row in deliveries),
         "money": sum((row["money"] for row in deliveries), Decimal("0")),
         "hours": sum((row["hours"] for row in deliveries), Decimal("0")),
     }
     count = totals["deliveries"]
     totals["unrequested_share"] = totals["unrequested"] / count if count else None
+    totals["confirmed_share"] = totals["confirmed"] / count if count else None
     return totals
 
 
@@ -189,9 +197,17 @@ def fulfilment(requests: list[tuple]) -> dict:
     """Requests made in the period by outcome, and the fulfilment rate
     (partners.querysets.summarise_fulfilment)."""
     by_status: Counter[str] = Counter()
-    for _month, _category, status, number in requests:
+    for _month, _category, status, number, _in_portal in requests:
         by_status[status] += number
     return summarise_fulfilment(by_status)
+
+
+def made_in_portal(requests: list[tuple]) -> dict:
+    """Requests made in the period, how many the partners made themselves in
+    the portal, and their share."""
+    total = sum(row[3] for row in requests)
+    in_portal = sum(row[4] for row in requests)
+    return {"requests": total, "in_portal": in_portal, "share": in_portal / total if total else None}
 
 
 def median_days_to_first_delivery(scope: Scope) -> dict:
@@ -262,6 +278,7 @@ class DashboardData:
     support_by_category = cached_property(lambda self: support_by_category(self.request_counts, self.delivery_counts))
     delivery_totals = cached_property(lambda self: delivery_totals(self.delivery_counts))
     fulfilment = cached_property(lambda self: fulfilment(self.request_counts))
+    made_in_portal = cached_property(lambda self: made_in_portal(self.request_counts))
     median_days = cached_property(lambda self: median_days_to_first_delivery(self.scope))
     open_requests = cached_property(lambda self: open_requests_by_age(self.scope, self.today))
     rounds = cached_property(lambda self: survey_queries.rounds_in_period(self.scope))

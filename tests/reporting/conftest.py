@@ -10,8 +10,9 @@ import pytest
 import time_machine
 
 from partners.choices import InteractionKind as IK
-from partners.choices import OrganizationKind, RequestStatus, Stage
+from partners.choices import OrganizationKind, Received, RequestStatus, Stage
 from partners.choices import SupportCategory as SC
+from partners.models import DeliveryConfirmation
 from surveys.models import Answer, YouSaidWeDid
 from surveys.services.answering import record_response
 from tests.factories import (
@@ -79,7 +80,7 @@ def _support(p) -> None:
         return SupportRequestFactory(organization=org, category=category, asked_on=d(asked_on), status=status, **extra)
 
     def give(request, delivered_on, money, hours, org=None, category=None):
-        SupportDeliveryFactory(
+        return SupportDeliveryFactory(
             request=request,
             organization=org or request.organization,
             category=category or request.category,
@@ -88,17 +89,23 @@ def _support(p) -> None:
             hours=Decimal(hours),
         )
 
+    def confirm(delivery, received):
+        DeliveryConfirmation.objects.create(delivery=delivery, received=received, contact=alpha_contact)
+
+    alpha_contact = ContactFactory(organization=p.alpha)
     r1 = ask(p.alpha, SC.EMERGENCY_FUNDS, "2026-03-01", RequestStatus.FULFILLED, amount_asked=500)
-    give(r1, "2026-03-04", "300", "1")  # first delivery 3 days later
+    confirm(give(r1, "2026-03-04", "300", "1"), Received.RECEIVED)  # first delivery 3 days later
     give(r1, "2026-03-20", "200", "0")
-    r2 = ask(p.alpha, SC.MEETING_SPACE, "2026-04-01", RequestStatus.PARTLY_FULFILLED)
-    give(r2, "2026-04-11", "0", "4")  # 10 days
+    # Asked by the partner in the portal; it said the delivery only partly arrived.
+    r2 = ask(p.alpha, SC.MEETING_SPACE, "2026-04-01", RequestStatus.PARTLY_FULFILLED, submitted_by=alpha_contact)
+    confirm(give(r2, "2026-04-11", "0", "4"), Received.PARTLY)  # 10 days
     ask(p.beta, SC.SUPPLIES, "2026-04-05", RequestStatus.DECLINED)
     ask(p.beta, SC.TRAINING, "2026-05-01", RequestStatus.OPEN)  # open 45 days
     r5 = ask(p.alpha, SC.SUPPLIES, "2026-06-10", RequestStatus.ACKNOWLEDGED)  # open 5 days
     give(r5, "2026-06-12", "50", "0.5")  # 2 days
     ask(p.gamma, SC.OTHER, "2026-06-01", RequestStatus.WITHDRAWN)
-    ask(p.alpha, SC.ADVOCACY, "2025-01-10", RequestStatus.OPEN)  # before the period, open 521 days
+    # Before the period (open 521 days), asked in the portal: not counted.
+    ask(p.alpha, SC.ADVOCACY, "2025-01-10", RequestStatus.OPEN, submitted_by=alpha_contact)
     give(None, "2026-05-20", "0", "2", org=p.beta, category=SC.OTHER)  # nobody asked
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from reporting.figures import key_figures
 from reporting.filters import default_period
 from reporting.queries import DashboardData
 from reporting.scope import Scope
@@ -136,7 +137,25 @@ class TestSupport:
             "money": Decimal("550"),
             "hours": Decimal("7.5"),
             "unrequested_share": pytest.approx(0.2),
+            "confirmed": 2,
+            "missing": 1,
+            "confirmed_share": pytest.approx(0.4),
         }
+
+    def test_what_partners_said_and_asked_for_in_the_portal(self, hand_data):
+        figures = {figure.label: figure for figure in key_figures(data())}
+
+        confirmed = figures["Deliveries confirmed by partners"]
+        assert confirmed.value == "40%"
+        assert confirmed.hint == "2 of 5 deliveries, in the portal; 1 not or only partly received"
+        # Six requests in the period, one made in the portal (the other, before it, is not counted).
+        assert data().made_in_portal == {"requests": 6, "in_portal": 1, "share": pytest.approx(1 / 6)}
+        assert figures["Requests partners made themselves"].hint == "1 of 6 requests, in the portal"
+
+    def test_no_deliveries_and_no_requests_give_no_share(self, db):
+        totals, portal = data().delivery_totals, data().made_in_portal
+
+        assert totals["confirmed_share"] is None and portal["share"] is None
 
     def test_open_requests_by_age(self, hand_data):
         # Outstanding today: acknowledged 5 days, open 45 days, partly fulfilled

@@ -29,6 +29,8 @@ def test_the_panel_holds_one_partners_figures(hand_data):
         "Money delivered": "550.00",
         "Staff hours delivered": "5.5",
         "Delivered without being asked": "0%",
+        "Deliveries confirmed by partners": "50%",
+        "Requests partners made themselves": "33%",
     }
     figures = {figure.name: figure for figure in panel["figures"]}
     interactions = {row[0].strftime("%Y-%m"): row[-1] for row in figures["interactions-by-month"].table.rows}

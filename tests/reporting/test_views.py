@@ -119,6 +119,8 @@ class TestThePage:
             "Money delivered": "550.00",
             "Staff hours delivered": "7.5",
             "Delivered without being asked": "20%",
+            "Deliveries confirmed by partners": "40%",
+            "Requests partners made themselves": "17%",
             "Survey responses": "15",
             "Survey responses shown": "11",
             "“You said, we did” items": "1",
