@@ -1,6 +1,6 @@
 """Sending digest emails: a daily one to each relationship lead (overdue
-follow-ups, partners past their keep-in-touch cadence; nothing when there is
-nothing to say; partners.follow_ups) and a monthly one to leadership with
+follow-ups, partners past their keep-in-touch cadence, what partners changed
+in the portal; nothing when there is nothing to say; partners.follow_ups) and a monthly one to leadership with
 the headline figures (reporting.monthly).
 
 A Digest row per person and period (the unique constraint makes a doubled
@@ -111,7 +111,7 @@ def _content(digest: Digest) -> dict | None:
     """What the digest says, or None when a follow-up digest has nothing to say."""
     if digest.kind == DigestKind.FOLLOW_UP:
         context = follow_up_content(digest.user, digest.period)
-        if not context["follow_ups"] and not context["overdue_partners"]:
+        if not any(context[key] for key in ("follow_ups", "overdue_partners", "portal_changes")):
             return None
     else:
         context = leadership_content(digest.period)

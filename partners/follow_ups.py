@@ -1,5 +1,6 @@
 """What a relationship lead needs to hear about today: their overdue
-follow-ups and their partners past the keep-in-touch cadence. The daily
+follow-ups, their partners past the keep-in-touch cadence, and what their
+partners changed in the portal yesterday (portal_changes). The daily
 digest (digests/) sends it. The home page (views/home.py) picks the same
 rows through the same queryset methods (follow_ups_due, overdue), with the
 columns and order a page needs."""
@@ -7,10 +8,11 @@ columns and order a page needs."""
 from datetime import date
 
 from .models import Interaction, Organization
+from .portal_changes import changes_for_lead
 
 
 def follow_up_content(user, today: date) -> dict:
-    """What a lead needs to hear about today: two queries."""
+    """What a lead needs to hear about today: eight queries at most."""
     follow_ups = list(
         Interaction.objects.for_user(user)
         .follow_ups_due(today)
@@ -24,7 +26,11 @@ def follow_up_content(user, today: date) -> dict:
         .only("id", "name", "keep_in_touch_days")
         .order_by("name")
     )
-    return {"follow_ups": follow_ups, "overdue_partners": overdue_partners}
+    return {
+        "follow_ups": follow_ups,
+        "overdue_partners": overdue_partners,
+        "portal_changes": changes_for_lead(user, today),
+    }
 
 
 def people_with_follow_ups() -> set[int]:

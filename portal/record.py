@@ -12,22 +12,6 @@ from partners.models import Contact, DeletionRequest, Organization, SupportDeliv
 INTERACTION_COLUMNS = ["pk", "kind", "happened_on", "summary"]
 
 
-def change_reason(contact: Contact) -> str:
-    """How a change made in the portal is marked in the history, for staff
-    and for the lead's digest (digests read the prefix)."""
-    return f"{PORTAL_CHANGE}{contact.name_or_alias} (contact #{contact.pk})"
-
-
-def said_by(row, contact: Contact):
-    """Marks `row`'s next saved history record as a change the partner
-    made in the portal (django-simple-history's change reason)."""
-    setattr(row, "_change_reason", change_reason(contact))  # noqa: B010 - simple-history's attribute, not declared
-    return row
-
-
-PORTAL_CHANGE = "portal: "
-
-
 def staff_name(user) -> str:
     """A staff member as a partner sees them: a first name, never a username."""
     if user is None:

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partners.models import Contact
+from partners.portal_changes import said_by
 
 from ..forms import PortalContactForm, PreferencesForm
-from ..record import held_about, said_by
+from ..record import held_about
 from .base import form_status, me, my_organization, page, partner_page, posted
 
 GET_POST = ["GET", "HEAD", "POST"]

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from partners.choices import Initiator, RequestStatus
 from partners.models import DeliveryConfirmation, SupportDelivery, SupportRequest
+from partners.portal_changes import said_by
 
 from ..forms import AskForm, ConfirmForm
-from ..record import said_by
 from .base import form_status, me, my_organization, page, partner_page, posted
 
 GET_POST = ["GET", "HEAD", "POST"]

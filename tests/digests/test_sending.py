@@ -95,6 +95,7 @@ def test_partners_past_cadence_are_listed(lead):
     InteractionFactory(organization=partner, happened_on=TODAY - datetime.timedelta(days=40))
     _send_all(DigestKind.FOLLOW_UP, TODAY)
     assert "Quiet Partner" in mail.outbox[0].body
+    assert mail.outbox[0].subject.endswith("0 due, 1 partner to get back in touch with")
 
 
 def test_users_without_email_are_not_queued(lead):
