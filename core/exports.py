@@ -2,7 +2,11 @@
 spreadsheet: a cell that starts like a formula is turned into plain text.
 Every download sends `export_downloaded`, which the audit trail records."""
 
+import datetime
+
+import django_tables2 as tables
 from django.dispatch import Signal
+from django.utils import timezone
 from django_tables2.export import ExportMixin, TableExport
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -30,6 +34,34 @@ def xlsx_text(value):
     return value
 
 
+# Columns a spreadsheet holds as its own types (a date it can sort and add
+# to, TRUE/FALSE) rather than the text the page shows ("3 Mar 2026", "Overdue").
+TYPED_COLUMNS = (tables.DateColumn, tables.DateTimeColumn, tables.BooleanColumn)
+
+
+def spreadsheet_value(value):
+    """A raw value as openpyxl can write it: aware datetimes in the site's
+    time zone without it (XLSX has no time zones), None as an empty cell."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
+def typed_cells(table, exclude_columns) -> list[list]:
+    """For each row of `table`, in export order, the raw values of its
+    typed columns; with their positions among the exported columns."""
+    exported = [
+        column
+        for column in table.columns.iterall()
+        if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
+    ]
+    typed = [(index, column) for index, column in enumerate(exported) if isinstance(column.column, TYPED_COLUMNS)]
+    return [
+        [(index, spreadsheet_value(column.accessor.resolve(row.record, quiet=True))) for index, column in typed]
+        for row in table.rows
+    ]
+
+
 class SafeTableExport(TableExport):
     SAFE_FORMATS = (TableExport.CSV, TableExport.XLSX)
 
@@ -43,12 +75,22 @@ class SafeTableExport(TableExport):
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
         clean = xlsx_text if self.format == self.XLSX else (lambda value: value)
-        safe = [tuple(neutralise(clean(cell)) for cell in row) for row in dataset]
+        safe = [[neutralise(clean(cell)) for cell in row] for row in dataset]
+        if self.format == self.XLSX:
+            for row, typed in zip(safe, typed_cells(table, exclude_columns), strict=True):
+                for index, value in typed:
+                    row[index] = value
         dataset.headers = [neutralise(clean(h)) for h in dataset.headers]
         del dataset[:]
         for row in safe:
-            dataset.append(row)
+            dataset.append(tuple(row))
         return dataset
+
+    def export(self):
+        """A CSV starts with a byte order mark, so that Excel reads it as
+        UTF-8 (accented names are garbled otherwise); other programs skip it."""
+        exported = super().export()
+        return "\ufeff" + exported if self.format == self.CSV else exported
 
 
 class SafeExportMixin(ExportMixin):

@@ -2,6 +2,7 @@
 row, no spreadsheet formulas, and never a confidential note."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -209,3 +210,25 @@ def test_only_csv_and_xlsx_are_offered(manager_client, export_format):
 
     assert response.status_code == 400
     assert "Content-Disposition" not in response
+
+
+def test_csv_starts_with_a_byte_order_mark_so_excel_reads_accents(manager_client):
+    make_partner("Colectiva Mariposa Nocturna — Tijuana, Niñas", wanted=True)
+
+    response = export(manager_client, "partners", "csv")
+
+    assert response.content.startswith("\ufeff".encode())
+    assert "Colectiva Mariposa Nocturna — Tijuana, Niñas" in response.content.decode("utf-8-sig")
+
+
+def test_xlsx_keeps_dates_as_dates_and_yes_no_as_booleans(manager_client):
+    InteractionFactory(
+        summary="Call", kind=InteractionKind.CALL, happened_on=datetime.date(2026, 3, 4), follow_up_done=True
+    )
+
+    rows = read_rows(export(manager_client, "interactions", "xlsx"), "xlsx")
+
+    assert column(rows, "interactions", "happened_on") == [datetime.datetime(2026, 3, 4)]
+    assert column(rows, "interactions", "follow_up_done") == [True]
+    csv_rows = read_rows(export(manager_client, "interactions", "csv"), "csv")
+    assert column(csv_rows, "interactions", "happened_on") == ["2026-03-04"]
