@@ -52,6 +52,18 @@ class InteractionKind(models.TextChoices):
     REFERRAL = "referral", _("Referral")
 
 
+# Interactions in which someone was actually in touch with the partner: only
+# these reset its keep-in-touch clock (last contact). A referral we made for
+# them may involve nobody from the partner at all.
+IN_TOUCH_KINDS = (
+    InteractionKind.MEETING,
+    InteractionKind.CALL,
+    InteractionKind.MESSAGE,
+    InteractionKind.VISIT,
+    InteractionKind.EVENT,
+)
+
+
 class SupportCategory(models.TextChoices):
     MEETING_SPACE = "meeting_space", _("Meeting space")
     EMERGENCY_FUNDS = "emergency_funds", _("Emergency funds")

@@ -26,7 +26,7 @@ from django.utils import timezone
 from core.db_functions import DaysBetween
 from core.subqueries import aggregate_of
 
-from .choices import CLOSED_STATUSES, NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
+from .choices import CLOSED_STATUSES, IN_TOUCH_KINDS, NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -45,12 +45,13 @@ def _child_aggregate(queryset, relation: str, aggregate, output_field, **filters
     return aggregate_of(children.filter(**filters), fk, aggregate, output_field)
 
 
-def _latest(queryset, relation: str, field: str, output_field) -> Subquery:
-    """The greatest `field` of each outer row's `relation` rows. Unlike
-    _child_aggregate(Max), which groups and so reads every child row, this
-    reads a single entry of an index on (foreign key, field)."""
+def _latest(queryset, relation: str, field: str, output_field, **filters) -> Subquery:
+    """The greatest `field` of each outer row's `relation` rows (those that
+    match `filters`). Unlike _child_aggregate(Max), which groups and so
+    reads every child row, this reads the first entries of an index on
+    (foreign key, field)."""
     children, fk = _children(queryset, relation)
-    rows = children.filter(**{fk: OuterRef("pk")}).order_by(F(field).desc()).values(field)[:1]
+    rows = children.filter(**{fk: OuterRef("pk")}, **filters).order_by(F(field).desc()).values(field)[:1]
     return Subquery(rows, output_field=output_field)
 
 
@@ -84,13 +85,15 @@ class OrganizationQuerySet(models.QuerySet):
     def with_contact_figures(self, today: date | None = None) -> "OrganizationQuerySet":
         """Adds last_contact, days_since_contact and is_overdue (past its keep-in-touch cadence).
 
-        A partner never contacted counts its keep-in-touch clock from the day it
-        was added. Only relationships we are in have a clock: a partner we have
-        merely identified (reaching out is at their pace), or one that is paused
-        or ended, is never past cadence."""
+        Last contact is the latest interaction in which someone was in touch
+        (choices.IN_TOUCH_KINDS: not a referral). A partner never contacted
+        counts its keep-in-touch clock from the day it was added. Only
+        relationships we are in have a clock: a partner we have merely
+        identified (reaching out is at their pace), or one that is paused or
+        ended, is never past cadence."""
         today_value = Value(_today(today), output_field=models.DateField())
         return self.annotate(
-            last_contact=_latest(self, "interactions", "happened_on", models.DateField()),
+            last_contact=_latest(self, "interactions", "happened_on", models.DateField(), kind__in=IN_TOUCH_KINDS),
             days_since_contact=DaysBetween(F("last_contact"), today_value),
             clock_days=DaysBetween(Coalesce(F("last_contact"), TruncDate("created_at")), today_value),
             is_overdue=Case(
