@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("partners/", include("partners.urls")),
     path("dashboard/", include("reporting.urls")),
+    path("search/", include("search.urls")),
     path("", include("surveys.urls")),
     path("", include("portal.urls")),
     path("admin/", admin.site.urls),

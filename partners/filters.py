@@ -14,13 +14,14 @@ from core.roles import PROGRAM_MANAGERS
 from .choices import (
     Initiator,
     InteractionKind,
+    Language,
     OrganizationKind,
     RequestStatus,
     Stage,
     SupportCategory,
     Urgency,
 )
-from .models import Interaction, Organization, SupportDelivery, SupportRequest, Tag
+from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
 from .widgets import LongSelect
 
 DATE_RANGE_WIDGET = filters.widgets.DateRangeWidget(attrs={"type": "date"})
@@ -88,6 +89,34 @@ class OrganizationFilter(filters.FilterSet):
         if value == "over90":
             return queryset.filter(days_since_contact__gt=90)
         return queryset.filter(days_since_contact__lte=int(value))
+
+
+class ContactFilter(filters.FilterSet):
+    # Email and phone are encrypted: no filter can look inside them.
+    q = filters.CharFilter(label=_("Search names and roles"), method="search")
+    organization__kind = filters.ChoiceFilter(
+        choices=OrganizationKind.choices, label=_("Partner kind"), empty_label=_("Any kind")
+    )
+    language = filters.ChoiceFilter(choices=Language.choices, empty_label=_("Any language"))
+    consent_to_surveys = filters.BooleanFilter(
+        label=_("Agreed to surveys"),
+        widget=forms.Select(choices=[("", _("Either")), ("true", _("Agreed")), ("false", _("Not agreed"))]),
+    )
+    opted_out = filters.BooleanFilter(
+        label=_("Opted out"),
+        widget=forms.Select(choices=[("", _("Either")), ("true", _("Opted out")), ("false", _("Not opted out"))]),
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["q", "organization__kind", "language", "consent_to_surveys", "opted_out"]
+
+    def search(self, queryset, name, value):
+        """Every word, in any order, in the name or the role: the search
+        page's "more" link lands here with the same words."""
+        for word in value.split():
+            queryset = queryset.filter(Q(name_or_alias__icontains=word) | Q(role__icontains=word))
+        return queryset
 
 
 class InteractionFilter(filters.FilterSet):

@@ -5,7 +5,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Interaction, Organization, SupportDelivery, SupportRequest
+from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
 
 
 class OrganizationTable(tables.Table):
@@ -29,6 +29,22 @@ class OrganizationTable(tables.Table):
 
     def value_relationship_lead(self, value):
         return self.render_relationship_lead(value)
+
+
+class ContactTable(tables.Table):
+    """Names and preferences only: email and phone are encrypted and are
+    neither columns nor exported (ContactQuerySet.without_details)."""
+
+    name_or_alias = tables.Column(linkify=True)
+    organization = tables.Column(linkify=True, order_by=("organization__name", "name_or_alias"))
+    consent_to_surveys = tables.BooleanColumn(verbose_name=_("Agreed to surveys"), yesno=(_("Agreed"), ""))
+    opted_out = tables.BooleanColumn(verbose_name=_("Opted out"), yesno=(_("Opted out"), ""))
+
+    class Meta:
+        model = Contact
+        fields = ("name_or_alias", "organization", "role", "language", "consent_to_surveys", "opted_out")
+        order_by = "name_or_alias"
+        empty_text = _("No contacts match these filters.")
 
 
 class InteractionTable(tables.Table):

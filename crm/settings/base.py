@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Full-text and trigram search on PostgreSQL; on SQLite it only registers
+    # lookups that are never used (search/backends.py picks by vendor).
+    "django.contrib.postgres",
     "django_filters",
     "django_tables2",
     "django_htmx",
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "reporting",
     "digests",
     "portal",
+    "search",
     # The project package: no models of its own, only the migrations that made
     # the tables audit, accounts and digests now own.
     "crm",

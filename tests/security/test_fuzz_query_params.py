@@ -43,6 +43,7 @@ pytestmark = FUZZ_MARKS
 
 LISTS = {
     "partners:organization_list",
+    "partners:contact_list",
     "partners:interaction_list",
     "partners:request_list",
     "partners:delivery_list",
@@ -169,6 +170,7 @@ def plant(data, text: str) -> None:
     from tests import factories as f
 
     organization = f.OrganizationFactory(name=text[:200] or "x", service_area=text[:200])
+    f.ContactFactory(organization=organization, name_or_alias=text[:120] or "x", role=text[:120])
     f.InteractionFactory(organization=organization, summary=text, logged_by=data.users["manager"])
     request = f.SupportRequestFactory(organization=organization, description=text)
     f.SupportDeliveryFactory(request=request, description=text, delivered_by=data.users["manager"])
