@@ -28,7 +28,7 @@ def said_by(row, contact: Contact):
     return row
 
 
-def _who(reason: str) -> str:
+def portal_contact_name(reason: str) -> str:
     """The contact's name from a change reason ("portal: Rosa (contact #7)")."""
     return reason.removeprefix(PORTAL_CHANGE).rsplit(" (contact #", 1)[0]
 
@@ -63,7 +63,7 @@ def _history_changes(ids: list[int], start, end) -> list[PortalChange]:
     changes = [
         PortalChange(
             row.id,
-            _who(row.history_change_reason),
+            portal_contact_name(row.history_change_reason),
             _("changed how to reach them safely, or whether to name them in public"),
             row.history_date,
         )
@@ -75,7 +75,7 @@ def _history_changes(ids: list[int], start, end) -> list[PortalChange]:
     changes += [
         PortalChange(
             row.organization_id,
-            _who(row.history_change_reason),
+            portal_contact_name(row.history_change_reason),
             CONTACT_CHANGES[row.history_type](row.name_or_alias),
             row.history_date,
         )
@@ -85,7 +85,7 @@ def _history_changes(ids: list[int], start, end) -> list[PortalChange]:
     changes += [
         PortalChange(
             row.organization_id,
-            _who(row.history_change_reason),
+            portal_contact_name(row.history_change_reason),
             _("asked for support: %(category)s") % {"category": row.get_category_display()},
             row.history_date,
         )

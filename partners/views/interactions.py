@@ -10,6 +10,7 @@ from core.query_values import parse_id
 
 from ..filters import InteractionFilter
 from ..forms import InteractionForm
+from ..history import interaction_history
 from ..models import Interaction, Organization
 from ..tables import InteractionTable
 from .base import OrganizationChildFormMixin, StaffPermissionMixin, listed_contacts
@@ -45,6 +46,7 @@ class InteractionDetail(StaffPermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_see_notes"] = self.request.user.has_perm("partners.view_confidential_notes")
         context["can_edit"] = self.request.user.has_perm("partners.change_interaction")
+        context["history"] = interaction_history(self.object, self.request.user)
         return context
 
 

@@ -7,6 +7,7 @@ from core.list_views import FilteredTableView
 
 from ..filters import OrganizationFilter
 from ..forms import OrganizationForm
+from ..history import organization_history
 from ..models import DeletionRequest, Interaction, Organization, PortalAccess, SupportDelivery, SupportRequest
 from ..tables import OrganizationTable
 from .base import BadInputStatusMixin, StaffPermissionMixin, TitledFormMixin, listed_contacts
@@ -87,6 +88,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
                 .order_by("contact__name_or_alias")
             ),
             deletion_request=DeletionRequest.objects.filter(organization=organization).first(),
+            history=organization_history(organization, self.request.user),
         )
         context["portal_open_for"] = {access.contact_id for access in context["portal_accesses"] if access.is_active}
         return context

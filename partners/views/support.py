@@ -11,6 +11,7 @@ from core.query_values import parse_id
 
 from ..filters import SupportDeliveryFilter, SupportRequestFilter
 from ..forms import SupportDeliveryForm, SupportRequestForm
+from ..history import request_history
 from ..models import SupportDelivery, SupportRequest
 from ..services import record_delivery
 from ..tables import SupportDeliveryTable, SupportRequestTable
@@ -46,7 +47,7 @@ class SupportRequestDetail(StaffPermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = self.request.user.has_perm("partners.change_supportrequest")
         context["can_deliver"] = self.request.user.has_perm("partners.add_supportdelivery")
-        context["history"] = self.object.history.select_related("history_user")[:20]
+        context["history"] = request_history(self.object, self.request.user)
         return context
 
 
