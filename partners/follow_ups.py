@@ -35,9 +35,7 @@ def follow_up_content(user, today: date) -> dict:
 
 def people_with_follow_ups() -> set[int]:
     """Ids of the users a daily digest may concern: relationship leads, and
-    whoever logged an interaction whose follow-up is still open."""
+    whoever has a follow-up still open."""
     leads = Organization.objects.exclude(relationship_lead=None).values_list("relationship_lead", flat=True)
-    loggers = (
-        Interaction.objects.filter(follow_up_done=False).exclude(follow_up_on=None).values_list("logged_by", flat=True)
-    )
-    return {pk for pk in [*leads, *loggers] if pk}
+    assignees = Interaction.objects.open_follow_ups().values_list("follow_up_assignee", flat=True)
+    return {pk for pk in [*leads, *assignees] if pk}

@@ -15,9 +15,13 @@ from core.roles import PROGRAM_MANAGERS
 from .choices import RequestStatus
 from .filters import IdsChoiceField
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
+from .similar_names import similar_names
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KEEP_IN_TOUCH_RANGE = _("Choose between 1 and 730 days.")
+SIMILAR_PARTNER = _(
+    "We already have a partner called %(names)s. Open it instead, or tick below if this is a different partner."
+)
 
 
 def program_managers(keep_id: int | None = None):
@@ -31,6 +35,11 @@ def program_managers(keep_id: int | None = None):
 
 
 class OrganizationForm(forms.ModelForm):
+    # Offered (as a tick box) only once a similar name was found.
+    different_partner = forms.BooleanField(
+        label=_("Yes, this is a different partner"), required=False, widget=forms.HiddenInput
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -58,6 +67,10 @@ class OrganizationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         lead = cast(forms.ModelChoiceField, self.fields["relationship_lead"])
         lead.queryset = program_managers(keep_id=self.instance.relationship_lead_id)
+        if self.instance.pk is not None:
+            del self.fields["different_partner"]
+        else:
+            self.order_fields(["name", "different_partner"])
         # One message for 0 and for -5 alike (the model's own validators say
         # "≥ 1" for one and "≥ 0" for the other).
         days = cast(forms.IntegerField, self.fields["keep_in_touch_days"])
@@ -66,6 +79,19 @@ class OrganizationForm(forms.ModelForm):
             MaxValueValidator(730, message=KEEP_IN_TOUCH_RANGE),
         ]
         days.min_value, days.max_value = 1, 730
+
+    def clean(self):
+        """On "Add a partner", a name like one we have is refused until the
+        person says it is a different partner (partners/similar_names.py)."""
+        super().clean()
+        cleaned = self.cleaned_data
+        name = cleaned.get("name") or ""
+        asking = self.instance.pk is None and name and not cleaned.get("different_partner")
+        if asking and (alike := similar_names(name, list(Organization.objects.values_list("name", flat=True)))):
+            names = ", ".join(f"“{other}”" for other in alike[:3])
+            self.add_error("name", SIMILAR_PARTNER % {"names": names})
+            self.fields["different_partner"].widget = forms.CheckboxInput()  # now offered, under the name
+        return cleaned
 
 
 class ContactForm(forms.ModelForm):
@@ -106,11 +132,43 @@ class ContactForm(forms.ModelForm):
             )
 
 
+class FollowUpChoiceField(forms.ModelMultipleChoiceField):
+    """An open follow-up told apart from the partner's others."""
+
+    def label_from_instance(self, obj) -> str:
+        due = date_format(obj.follow_up_on, "j M Y")
+        what = obj.follow_up_note or Truncator(obj.summary).chars(60)
+        return _("Due %(due)s (%(kind)s of %(day)s): %(what)s") % {
+            "due": due,
+            "kind": obj.get_kind_display(),
+            "day": date_format(obj.happened_on, "j M"),
+            "what": what,
+        }
+
+
 class InteractionForm(forms.ModelForm):
+    close_follow_ups = FollowUpChoiceField(
+        label=_("This also takes care of these open follow-ups"),
+        queryset=Interaction.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ticked ones are marked done when you save."),
+    )
+
     class Meta:
         model = Interaction
-        fields = ["kind", "happened_on", "contacts", "summary", "confidential_notes", "follow_up_on", "follow_up_done"]
-        field_classes = {"contacts": IdsChoiceField}  # as OrganizationForm's tags
+        fields = [
+            "kind",
+            "happened_on",
+            "contacts",
+            "summary",
+            "confidential_notes",
+            "follow_up_on",
+            "follow_up_note",
+            "follow_up_assignee",
+            "follow_up_done",
+        ]
+        field_classes = {"contacts": IdsChoiceField, "follow_up_assignee": PersonChoiceField}
         widgets = {
             "happened_on": DATE,
             "follow_up_on": DATE,
@@ -124,8 +182,33 @@ class InteractionForm(forms.ModelForm):
         self.instance.organization = organization
         cast(IdsChoiceField, self.fields["contacts"]).queryset = organization.contacts.without_details()
         self.fields["happened_on"].initial = timezone.localdate
+        assignee = cast(forms.ModelChoiceField, self.fields["follow_up_assignee"])
+        assignee.queryset = program_managers(keep_id=self.instance.follow_up_assignee_id)
+        assignee.empty_label = _("The partner's lead")
         if not can_see_notes:
             del self.fields["confidential_notes"]
+        # Logging an interaction offers to close what it took care of.
+        still_open = organization.interactions.open_follow_ups().defer("confidential_notes")
+        if self.instance.pk is None and still_open.exists():
+            cast(FollowUpChoiceField, self.fields["close_follow_ups"]).queryset = still_open.order_by("follow_up_on")
+        else:
+            del self.fields["close_follow_ups"]
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("follow_up_note") and not cleaned.get("follow_up_on"):
+            self.add_error("follow_up_on", _("Give the follow-up a day."))
+        return cleaned
+
+    def save(self, commit: bool = True):
+        interaction = super().save(commit)
+        closing = self.cleaned_data.get("close_follow_ups")
+        if commit and closing:
+            for done in closing:  # one by one, so that each keeps its history
+                done.follow_up_done = True
+                done.save(update_fields=["follow_up_done"])
+        return interaction
 
 
 class SupportRequestForm(forms.ModelForm):

@@ -14,7 +14,6 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -131,9 +130,10 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(consent_to_surveys=True, opted_out=False).exclude(email="")
 
     def without_details(self):
-        """Names and preferences only. Email and phone are encrypted and no
-        page but the contact's own form shows them, so pages that list
-        contacts never fetch, and never decrypt, them."""
+        """Names and preferences only. Email and phone are encrypted and only
+        the contact's own form and page show them, to who may edit the
+        contact, so pages that list contacts never fetch, and never decrypt,
+        them."""
         return self.defer("email", "phone")
 
 
@@ -142,9 +142,14 @@ class InteractionQuerySet(models.QuerySet):
         """Follow-ups not done whose date is today or earlier."""
         return self.filter(follow_up_done=False, follow_up_on__lte=_today(today))
 
+    def open_follow_ups(self) -> "InteractionQuerySet":
+        """Follow-ups not done yet, whatever their day."""
+        return self.filter(follow_up_done=False, follow_up_on__isnull=False)
+
     def for_user(self, user) -> "InteractionQuerySet":
-        """Interactions the user logged or that belong to a partner they lead."""
-        return self.filter(Q(logged_by=user) | Q(organization__relationship_lead=user))
+        """Follow-ups the user is to do (Interaction.save gives every one
+        someone: the lead, or whoever logged it)."""
+        return self.filter(follow_up_assignee=user)
 
 
 class SupportRequestQuerySet(models.QuerySet):

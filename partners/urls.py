@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import contacts, interactions, organizations, support
+from .views import contacts, follow_ups, interactions, organizations, support
 
 app_name = "partners"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:pk>/", organizations.OrganizationDetail.as_view(), name="organization_detail"),
     path("<int:pk>/edit/", organizations.OrganizationEdit.as_view(), name="organization_edit"),
     path("<int:organization_pk>/contacts/new/", contacts.ContactCreate.as_view(), name="contact_create"),
+    path("contacts/", contacts.ContactList.as_view(), name="contact_list"),
+    path("contacts/<int:pk>/", contacts.ContactDetail.as_view(), name="contact_detail"),
     path("contacts/<int:pk>/edit/", contacts.ContactEdit.as_view(), name="contact_edit"),
     path("interactions/", interactions.InteractionList.as_view(), name="interaction_list"),
     path("interactions/new/", interactions.start_interaction, name="interaction_start"),
@@ -26,4 +28,9 @@ urlpatterns = [
     path("deliveries/", support.SupportDeliveryList.as_view(), name="delivery_list"),
     path("<int:organization_pk>/deliveries/new/", support.SupportDeliveryCreate.as_view(), name="delivery_create"),
     path("deliveries/<int:pk>/edit/", support.SupportDeliveryEdit.as_view(), name="delivery_edit"),
+    path("follow-ups/<int:pk>/done/", follow_ups.follow_up_done, name="follow_up_done"),
+    path("follow-ups/<int:pk>/snooze/", follow_ups.follow_up_snooze, name="follow_up_snooze"),
+    path("follow-ups/<int:pk>/reassign/", follow_ups.follow_up_reassign, name="follow_up_reassign"),
+    path("follow-ups/calendar/", follow_ups.calendar_feed, name="calendar_feed"),
+    path("follow-ups/calendar/<str:token>.ics", follow_ups.follow_up_calendar_view, name="follow_up_calendar"),
 ]

@@ -1,6 +1,5 @@
-"""Private survey links. A token is 256 bits from the OS's secure random
-source; the database keeps only its SHA-256, so a leaked dump or backup opens
-no survey. A plain hash is enough: 256 random bits cannot be guessed."""
+"""Private survey links (core/tokens.py: 256 random bits, only the hash
+stored), the shared link of a round, and printed one-time codes."""
 
 import hashlib
 import hmac
@@ -8,17 +7,9 @@ import secrets
 
 from django.conf import settings
 
-TOKEN_BYTES = 32
+from core.tokens import TOKEN_BYTES, hash_token, new_token
 
-
-def new_token() -> tuple[str, str]:
-    """A fresh (raw token, hash) pair. Only the hash may be stored."""
-    raw = secrets.token_urlsafe(TOKEN_BYTES)
-    return raw, hash_token(raw)
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+__all__ = ["TOKEN_BYTES", "hash_token", "new_token", "shared_token", "new_code", "typed_code"]
 
 
 def shared_token(round_id: int) -> str:

@@ -125,6 +125,8 @@ URL_ARGS = {
     "organization_detail": {"pk": "organization"},
     "organization_edit": {"pk": "organization"},
     "contact_create": {"organization_pk": "organization"},
+    "contact_list": {},
+    "contact_detail": {"pk": "contact"},
     "contact_edit": {"pk": "contact"},
     "interaction_list": {},
     "interaction_start": {},
@@ -138,6 +140,11 @@ URL_ARGS = {
     "delivery_list": {},
     "delivery_create": {"organization_pk": "organization"},
     "delivery_edit": {"pk": "delivery"},
+    "follow_up_done": {"pk": "interaction"},
+    "follow_up_snooze": {"pk": "interaction"},
+    "follow_up_reassign": {"pk": "interaction"},
+    "calendar_feed": {},
+    "follow_up_calendar": {"token": "=" + "x" * 43},  # "=": the value itself, not a sample row
 }
 
 
@@ -153,13 +160,20 @@ def partner_urls(sample_rows) -> dict[str, str]:
     names = {pattern.name for pattern in urlpatterns}
     assert names == set(URL_ARGS), f"URL_ARGS is out of date: {names ^ set(URL_ARGS)}"
     return {
-        name: reverse(f"partners:{name}", kwargs={k: getattr(sample_rows, v).pk for k, v in args.items()})
+        name: reverse(f"partners:{name}", kwargs={k: _url_arg(sample_rows, v) for k, v in args.items()})
         for name, args in URL_ARGS.items()
     }
 
 
+def _url_arg(sample_rows, spec: str):
+    return spec.removeprefix("=") if spec.startswith("=") else getattr(sample_rows, spec).pk
+
+
 def _is_write(name: str) -> bool:
-    return name.endswith(("_create", "_edit")) or name == "interaction_start"
+    return name.endswith(("_create", "_edit", "_done", "_snooze", "_reassign")) or name in (
+        "interaction_start",
+        "calendar_feed",
+    )
 
 
 @pytest.fixture

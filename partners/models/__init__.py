@@ -1,3 +1,4 @@
+from .calendar_feed import FollowUpFeed
 from .partner_side import DeletionRequest, DeliveryConfirmation, PortalAccess
 from .records import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
 
@@ -5,6 +6,7 @@ __all__ = [
     "Contact",
     "DeletionRequest",
     "DeliveryConfirmation",
+    "FollowUpFeed",
     "Interaction",
     "Organization",
     "PortalAccess",

@@ -138,7 +138,7 @@ class Contact(models.Model):
         return self.name_or_alias
 
     def get_absolute_url(self) -> str:
-        return reverse("partners:organization_detail", args=[self.organization_id]) + "#contacts"
+        return reverse("partners:contact_detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.consent_to_surveys and not self.email:
@@ -173,6 +173,21 @@ class Interaction(models.Model):
         related_name="+",
     )
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    follow_up_note = models.CharField(
+        _("what to follow up"),
+        max_length=200,
+        blank=True,
+        help_text=_("A few words: what to do next. Shown in the CRM only, never in an email or a calendar."),
+    )
+    follow_up_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who follows up"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_follow_ups",
+        help_text=_("Left empty: the partner's relationship lead, or whoever logs it."),
+    )
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -199,6 +214,13 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} with {self.organization} on {self.happened_on:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        # A follow-up always has someone to do it: by default the lead.
+        if self.follow_up_on and self.follow_up_assignee_id is None:
+            lead = Organization.objects.filter(pk=self.organization_id).values_list("relationship_lead", flat=True)
+            self.follow_up_assignee_id = lead.first() or self.logged_by_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("partners:interaction_detail", args=[self.pk])

@@ -50,6 +50,9 @@ PUBLIC = {
     "surveys:respond_changes",
     "surveys:opt_out",
     "surveys:one_click_opt_out",
+    # A follow-up calendar: polled by a calendar app with its secret address,
+    # never with a session (only its owner, signed in, can make one).
+    "partners:follow_up_calendar",
     # The partner portal: its own sign-in, no staff account (its staff
     # pages, portal:invite, portal:revoke and portal:delete_record, are held).
     "portal:sign_in",

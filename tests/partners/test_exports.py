@@ -1,4 +1,4 @@
-"""CSV and XLSX exports of the four lists: exactly the filtered rows, a header
+"""CSV and XLSX exports of the lists: exactly the filtered rows, a header
 row, no spreadsheet formulas, and never a confidential note."""
 
 import csv
@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from partners.choices import InteractionKind, Stage, SupportCategory
-from partners.tables import InteractionTable, OrganizationTable, SupportDeliveryTable, SupportRequestTable
+from partners.choices import InteractionKind, Language, Stage, SupportCategory
+from partners.tables import ContactTable, InteractionTable, OrganizationTable, SupportDeliveryTable, SupportRequestTable
 from tests.factories import (
+    ContactFactory,
     InteractionFactory,
     OrganizationFactory,
     SupportDeliveryFactory,
@@ -27,6 +28,10 @@ SECRET = "Met at the new safe house on 5th."
 
 def make_partner(text: str, wanted: bool):
     return OrganizationFactory(name=text, stage=Stage.COLLABORATING if wanted else Stage.PAUSED)
+
+
+def make_contact(text: str, wanted: bool):
+    return ContactFactory(name_or_alias=text, language=Language.SPANISH if wanted else Language.ENGLISH)
 
 
 def make_interaction(text: str, wanted: bool):
@@ -53,6 +58,13 @@ LISTS = {
         OrganizationTable,
         "name",
         make_partner,
+    ),
+    "contacts": (
+        "partners:contact_list",
+        {"language": Language.SPANISH},
+        ContactTable,
+        "name_or_alias",
+        make_contact,
     ),
     "interactions": (
         "partners:interaction_list",
@@ -173,7 +185,9 @@ def test_exports_never_hold_confidential_notes(request, who, export_format):
 def test_no_export_when_a_filter_is_invalid(manager_client, list_name, export_format):
     LISTS[list_name][4]("Some row", wanted=True)
 
-    response = export(manager_client, list_name, export_format, category="not-a-choice", kind="nope", stage="nope")
+    response = export(
+        manager_client, list_name, export_format, category="not-a-choice", kind="nope", stage="nope", language="nope"
+    )
 
     assert response.status_code == 400
     assert "Content-Disposition" not in response

@@ -44,24 +44,23 @@ class TestFollowUpsDue:
 
 
 class TestForUser:
-    def test_what_i_logged_or_what_belongs_to_a_partner_i_lead(self):
+    def test_a_follow_up_is_the_lead_s_unless_given_to_someone(self):
         me, colleague = UserFactory(), UserFactory()
         my_partner = OrganizationFactory(relationship_lead=me)
         their_partner = OrganizationFactory(relationship_lead=colleague)
         unled_partner = OrganizationFactory(relationship_lead=None)
+        due = datetime.date(2024, 2, 1)
 
-        logged_by_me_elsewhere = InteractionFactory(organization=their_partner, logged_by=me)
-        on_my_partner_by_them = InteractionFactory(organization=my_partner, logged_by=colleague)
-        both = InteractionFactory(organization=my_partner, logged_by=me)
-        nobody_logged = InteractionFactory(organization=my_partner, logged_by=None)
-        InteractionFactory(organization=their_partner, logged_by=colleague)
-        InteractionFactory(organization=unled_partner, logged_by=colleague)
-        InteractionFactory(organization=unled_partner, logged_by=None)
+        on_my_partner_by_them = InteractionFactory(organization=my_partner, logged_by=colleague, follow_up_on=due)
+        unled_by_me = InteractionFactory(organization=unled_partner, logged_by=me, follow_up_on=due)
+        given_to_me = InteractionFactory(
+            organization=their_partner, logged_by=colleague, follow_up_on=due, follow_up_assignee=me
+        )
+        InteractionFactory(organization=their_partner, logged_by=me, follow_up_on=due)  # the lead's
+        InteractionFactory(organization=my_partner, logged_by=me)  # no follow-up
+        InteractionFactory(organization=unled_partner, logged_by=None, follow_up_on=due)  # nobody's
 
-        mine = list(Interaction.objects.for_user(me))
-
-        assert len(mine) == 4  # the one matching both ways appears once
-        assert set(mine) == {logged_by_me_elsewhere, on_my_partner_by_them, both, nobody_logged}
+        assert set(Interaction.objects.for_user(me)) == {on_my_partner_by_them, unled_by_me, given_to_me}
 
     def test_someone_with_nothing_sees_nothing(self):
         InteractionFactory(logged_by=UserFactory(), organization=OrganizationFactory(relationship_lead=UserFactory()))
@@ -70,8 +69,8 @@ class TestForUser:
 
     def test_combines_with_follow_ups_due(self):
         me = UserFactory()
-        mine_due = follow_up("2024-02-01", logged_by=me)
-        follow_up("2024-04-01", logged_by=me)
-        follow_up("2024-02-01", logged_by=UserFactory())
+        mine_due = follow_up("2024-02-01", follow_up_assignee=me)
+        follow_up("2024-04-01", follow_up_assignee=me)
+        follow_up("2024-02-01", follow_up_assignee=UserFactory())
 
         assert list(Interaction.objects.for_user(me).follow_ups_due(today=TODAY)) == [mine_due]

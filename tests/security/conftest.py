@@ -76,6 +76,16 @@ def _portal_session(access) -> str:
     return key
 
 
+def _calendar_feed(user) -> str:
+    """The address secret of `user`'s follow-up calendar."""
+    from core.tokens import new_token
+    from partners.models import FollowUpFeed
+
+    raw, hashed = new_token()
+    FollowUpFeed.objects.create(user=user, token_hash=hashed)
+    return raw
+
+
 def build_dataset() -> SimpleNamespace:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django_otp.plugins.otp_static.models import StaticDevice
@@ -115,7 +125,13 @@ def build_dataset() -> SimpleNamespace:
     tag = f.TagFactory(name="matrix-tag")
     organization.tags.add(tag)
     contact = f.ContactFactory(organization=organization)
-    interaction = f.InteractionFactory(organization=organization, logged_by=manager, confidential_notes=CANARY_NOTE)
+    interaction = f.InteractionFactory(
+        organization=organization,
+        logged_by=manager,
+        confidential_notes=CANARY_NOTE,
+        follow_up_on=datetime.date.today(),
+        follow_up_note="Matrix follow-up",
+    )
     interaction.contacts.add(contact)
     support_request = f.SupportRequestFactory(organization=organization)
     delivery = f.SupportDeliveryFactory(request=support_request, delivered_by=manager)
@@ -218,6 +234,7 @@ def build_dataset() -> SimpleNamespace:
         portal_key=portal_key,
         elsewhere_portal_key=elsewhere_key,
         portal_link=portal_sessions.new_link(portal_access),
+        calendar_token=_calendar_feed(manager),
     )
 
 
@@ -258,6 +275,7 @@ TOKEN_HOLDERS = {
     "shared_token": "respondent",
     "short_code": "respondent",
     "portal_link": "partner",
+    "calendar_token": "manager",
 }
 TOKEN_ATTRIBUTES = set(TOKEN_HOLDERS)
 
@@ -342,7 +360,7 @@ WATCHED_APPS = ("partners", "portal", "surveys", "audit", "accounts", "digests",
 WATCHED_FIELDS = {
     "organization": ["name", "stage", "updated_at"],
     "contact": ["name_or_alias", "opted_out", "updated_at"],
-    "interaction": ["summary", "confidential_notes", "follow_up_done"],
+    "interaction": ["summary", "confidential_notes", "follow_up_on", "follow_up_done", "follow_up_assignee"],
     "request": ["status", "description", "updated_at"],
     "delivery": ["description", "money"],
     "survey": ["title", "status", "updated_at"],

@@ -72,6 +72,8 @@ partners:organization_create -                      L    L     L    L     200  4
 partners:organization_detail pk=organization        L    L     L    L     200  405   200  405   200  405   403  403   404  404
 partners:organization_edit   pk=organization        L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:contact_create      organization_pk=org    L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:contact_list        -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
+partners:contact_detail      pk=contact             L    L     L    L     200  405   200  405   200  405   403  403   404  404
 partners:contact_edit        pk=contact             L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:interaction_list    -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 partners:interaction_start   -                      L    L     L    L     200  405   403  403   200  405   403  403   404  404
@@ -85,6 +87,12 @@ partners:request_edit        pk=request             L    L     L    L     200  4
 partners:delivery_list       -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 partners:delivery_create     organization_pk=org    L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:delivery_edit       pk=delivery            L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:follow_up_done      pk=interaction         L    L     L    L     405  302*  403  403   405  302*  403  403   404  404
+partners:follow_up_snooze    pk=interaction         L    L     L    L     405  302*  403  403   405  302*  403  403   404  404
+partners:follow_up_reassign  pk=interaction         L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:calendar_feed       -                      L    L     L    L     200  400   200  400   200  400   403  403   404  404
+partners:follow_up_calendar  token=calendar_token   404  405   404  405   200  405   404  405   404  405   404  405   404  404
+search:results               -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 dashboard:index              -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 dashboard:report             -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 dashboard:export             name=export_name       L    L     L    L     200* 405   200* 405   200* 405   403  403   404  404

@@ -399,6 +399,7 @@ def create_interactions(
             if spec.follow_up:
                 offset, done = spec.follow_up
                 interaction.follow_up_on = max(today + datetime.timedelta(days=offset), happened_on)
+                interaction.follow_up_note = rng.choice(FOLLOW_UP_NOTES)
                 interaction.follow_up_done = done
         else:
             if rng.random() < 0.2:
@@ -410,6 +411,15 @@ def create_interactions(
         if contacts:
             interaction.contacts.set(rng.sample(contacts, k=rng.randint(1, min(2, len(contacts)))))
     return count
+
+
+FOLLOW_UP_NOTES = [
+    "Send the hall booking form",
+    "Ask whether the naloxone kits arrived",
+    "Share the dates of the de-escalation training",
+    "Check what they need before the winter drop-in",
+    "Ask how they want to be named in the annual report",
+]
 
 
 def create_support(orgs: dict[str, Organization], users: dict[str, User], today: datetime.date) -> tuple[int, int]:
