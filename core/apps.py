@@ -10,4 +10,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Shared helpers"
 
     def ready(self) -> None:
-        from . import client_address  # noqa: F401 - registers its deploy check
+        from . import client_address, money  # noqa: F401 - register their checks

@@ -5,6 +5,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.table_columns import MoneyColumn
+
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
 
 
@@ -82,8 +84,8 @@ class SupportRequestTable(tables.Table):
     asked_on = tables.DateColumn(linkify=True, format="j M Y", order_by=("asked_on", "id"))
     organization = tables.Column(linkify=True)
     description = tables.Column(verbose_name=_("What they asked for"), attrs={"td": {"class": "cell-text"}})
-    amount_asked = tables.Column(verbose_name=_("Amount asked"))
-    money_delivered = tables.Column(verbose_name=_("Money delivered"))
+    amount_asked = MoneyColumn(verbose_name=_("Amount asked"))
+    money_delivered = MoneyColumn(verbose_name=_("Money delivered"))
     days_to_first_delivery = tables.Column(verbose_name=_("Days to first delivery"))
     days_to_fulfil = tables.Column(verbose_name=_("Days to fulfil"))
 
@@ -111,6 +113,7 @@ class SupportDeliveryTable(tables.Table):
         linkify=lambda record: record.request.get_absolute_url() if record.request_id else None,
     )
     description = tables.Column(attrs={"td": {"class": "cell-text"}})
+    money = MoneyColumn()
     delivered_by = tables.Column()
 
     class Meta:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.formats import date_format
 
 from core.exports import neutralise
+from core.money import format_money
 
 from .charts import Chart
 
@@ -77,7 +78,7 @@ class Table:
 
 def format_value(value, fmt: str) -> str:
     if fmt == "money":
-        return f"{value:,.2f}"
+        return format_money(value)
     if fmt == "hours":
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     if fmt == "percent":

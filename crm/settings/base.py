@@ -204,6 +204,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="feedback@localhost")
 # Who the survey emails come from, in their sender and their text.
 DEMO_ORGANIZATION_NAME = "Demo Outreach Project"
 ORGANIZATION_NAME = env("ORGANIZATION_NAME", default="").strip() or DEMO_ORGANIZATION_NAME
+# The currency every amount is in (ISO 4217: USD, EUR, MXN...), shown with
+# its symbol in the page's language (core/money.py).
+CURRENCY = env("CURRENCY", default="USD").strip().upper()
+# How long a record deleted as a mistake can be put back (partners/mistakes.py).
+UNDO_MINUTES = env.int("UNDO_MINUTES", default=30)
 # No interaction, request or delivery is dated before this year (core/dates.py).
 ORGANIZATION_FOUNDED_YEAR = env.int("ORGANIZATION_FOUNDED_YEAR", default=1990)
 # Where "Leave this page" on the respondent's pages goes: a site nobody

@@ -54,7 +54,7 @@ def test_a_partner_corrects_asks_and_confirms_and_the_manager_sees_it(open_page,
     staff = open_page()
     log_in(staff, live_server, "dana", "correct-horse-battery")
     staff.goto(live_server.url + owl.get_absolute_url())
-    staff.get_by_role("link", name="Rosa", exact=True).click()
+    staff.locator("#portal").get_by_role("link", name="Rosa", exact=True).click()
     check_page(staff, "invite to the portal")
     staff.get_by_label("They agreed to use the portal").check()
     staff.get_by_role("button", name="Send the invitation").click()

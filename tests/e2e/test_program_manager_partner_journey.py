@@ -84,7 +84,7 @@ def test_manager_adds_a_partner_logs_work_and_sees_it_on_home(open_page, live_se
     assert SupportRequest.objects.get().status == "partly_fulfilled"
 
     page.get_by_role("link", name=PARTNER).first.click()
-    page.get_by_text("Still outstanding: 300.00").wait_for()
+    page.get_by_text("Still outstanding: $300.00").wait_for()
     page.get_by_text(SECRET_NOTE).wait_for()
     check_page(page, "partner with a partly fulfilled request")
 
@@ -92,7 +92,7 @@ def test_manager_adds_a_partner_logs_work_and_sees_it_on_home(open_page, live_se
     page.goto(live_server.url + "/")
     check_page(page, "home with work")
     follow_ups, open_requests = _home_sections(page)
-    follow_ups.get_by_role("link", name=PARTNER).wait_for()
+    follow_ups.get_by_role("link", name=PARTNER, exact=True).wait_for()
     assert "due" in follow_ups.get_by_role("listitem").inner_text()
     row = open_requests.get_by_role("row").filter(has_text=PARTNER)
     assert "Partly fulfilled" in row.inner_text()
@@ -111,7 +111,7 @@ def test_manager_adds_a_partner_logs_work_and_sees_it_on_home(open_page, live_se
     check_page(page, "home after fulfilment")
     follow_ups, open_requests = _home_sections(page)
     open_requests.get_by_text("No open requests.").wait_for()
-    follow_ups.get_by_role("link", name=PARTNER).wait_for()
+    follow_ups.get_by_role("link", name=PARTNER, exact=True).wait_for()
 
     # Leadership: the same partner page, read-only, without the note.
     leader = open_page()

@@ -26,7 +26,7 @@ def test_the_panel_holds_one_partners_figures(hand_data):
     assert key(panel) == {
         "Fulfilment rate": "100%",
         "Median days to first delivery": "3",
-        "Money delivered": "550.00",
+        "Money delivered": "$550.00",
         "Staff hours delivered": "5.5",
         "Delivered without being asked": "0%",
         "Deliveries confirmed by partners": "50%",

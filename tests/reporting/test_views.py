@@ -116,7 +116,7 @@ class TestThePage:
             "Open requests": "4",
             "Fulfilment rate": "67%",
             "Median days to first delivery": "3",
-            "Money delivered": "550.00",
+            "Money delivered": "$550.00",
             "Staff hours delivered": "7.5",
             "Delivered without being asked": "20%",
             "Deliveries confirmed by partners": "40%",
