@@ -245,6 +245,12 @@ def support_key_figures(data: "DashboardData") -> list[KeyFigure]:
             "days",
             _("over %(n)s requests with a delivery") % {"n": median["measured"]},
         ),
+        KeyFigure(
+            _("Median days to fulfil"),
+            data.median_days_to_fulfil["median"],
+            "days",
+            _("asked to fulfilled, over %(n)s fulfilled requests") % {"n": data.median_days_to_fulfil["measured"]},
+        ),
         KeyFigure(_("Money delivered"), totals["money"], "money"),
         KeyFigure(_("Staff hours delivered"), totals["hours"], "hours"),
         KeyFigure(

@@ -226,7 +226,24 @@ def median_days_to_first_delivery(scope: Scope) -> dict:
         .annotate(days=DaysBetween(F("request__asked_on"), Min("delivered_on")))
         .order_by()
     )
-    days = sorted(first_deliveries.values_list("days", flat=True))
+    return _median(first_deliveries.values_list("days", flat=True))
+
+
+def median_days_to_fulfil(scope: Scope) -> dict:
+    """Median days from request to fulfilled (SupportRequest.fulfilled_on),
+    over the requests made in the period that are fulfilled. One query."""
+    fulfilled = (
+        _requests(scope)
+        .filter(fulfilled_on__isnull=False)
+        .annotate(days=DaysBetween(F("asked_on"), F("fulfilled_on")))
+        .order_by()
+    )
+    return _median(fulfilled.values_list("days", flat=True))
+
+
+def _median(values) -> dict:
+    """The middle of some day counts, and how many there were."""
+    days = sorted(values)
     if not days:
         return {"median": None, "measured": 0}
     middle = len(days) // 2
@@ -280,6 +297,7 @@ class DashboardData:
     fulfilment = cached_property(lambda self: fulfilment(self.request_counts))
     made_in_portal = cached_property(lambda self: made_in_portal(self.request_counts))
     median_days = cached_property(lambda self: median_days_to_first_delivery(self.scope))
+    median_days_to_fulfil = cached_property(lambda self: median_days_to_fulfil(self.scope))
     open_requests = cached_property(lambda self: open_requests_by_age(self.scope, self.today))
     rounds = cached_property(lambda self: survey_queries.rounds_in_period(self.scope))
     survey_tally = cached_property(lambda self: survey_queries.tally_in_period(self.scope))

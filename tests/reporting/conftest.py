@@ -12,7 +12,7 @@ import time_machine
 from partners.choices import InteractionKind as IK
 from partners.choices import OrganizationKind, Received, RequestStatus, Stage
 from partners.choices import SupportCategory as SC
-from partners.models import DeliveryConfirmation
+from partners.models import DeliveryConfirmation, SupportRequest
 from surveys.models import Answer, YouSaidWeDid
 from surveys.services.answering import record_response
 from tests.factories import (
@@ -96,6 +96,7 @@ def _support(p) -> None:
     r1 = ask(p.alpha, SC.EMERGENCY_FUNDS, "2026-03-01", RequestStatus.FULFILLED, amount_asked=500)
     confirm(give(r1, "2026-03-04", "300", "1"), Received.RECEIVED)  # first delivery 3 days later
     give(r1, "2026-03-20", "200", "0")
+    SupportRequest.objects.filter(pk=r1.pk).update(fulfilled_on=d("2026-03-20"))  # 19 days to fulfil
     # Asked by the partner in the portal; it said the delivery only partly arrived.
     r2 = ask(p.alpha, SC.MEETING_SPACE, "2026-04-01", RequestStatus.PARTLY_FULFILLED, submitted_by=alpha_contact)
     confirm(give(r2, "2026-04-11", "0", "4"), Received.PARTLY)  # 10 days

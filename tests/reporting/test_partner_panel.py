@@ -26,6 +26,7 @@ def test_the_panel_holds_one_partners_figures(hand_data):
     assert key(panel) == {
         "Fulfilment rate": "100%",
         "Median days to first delivery": "3",
+        "Median days to fulfil": "19",
         "Money delivered": "$550.00",
         "Staff hours delivered": "5.5",
         "Delivered without being asked": "0%",
@@ -56,8 +57,8 @@ def test_another_partners_unrequested_delivery_counts_for_them_only(hand_data):
     assert beta["Median days to first delivery"] == "—"
 
 
-def test_the_panel_costs_four_queries_however_much_the_partner_has(hand_data, django_assert_num_queries):
-    with django_assert_num_queries(4):
+def test_the_panel_costs_five_queries_however_much_the_partner_has(hand_data, django_assert_num_queries):
+    with django_assert_num_queries(5):
         partner_panel(hand_data.alpha, today=TODAY)
     for n in range(20):
         request = SupportRequestFactory(organization=hand_data.alpha, asked_on=d("2026-02-01"), status="fulfilled")
@@ -65,7 +66,7 @@ def test_the_panel_costs_four_queries_however_much_the_partner_has(hand_data, dj
         InteractionFactory(organization=hand_data.alpha, happened_on=d("2026-01-01"), confidential_notes=f"{SECRET}{n}")
     with CaptureQueriesContext(connection) as queries:
         partner_panel(hand_data.alpha, today=TODAY)
-    assert len(queries) == 4
+    assert len(queries) == 5
     assert not [q["sql"] for q in queries if "confidential_notes" in q["sql"]]
 
 

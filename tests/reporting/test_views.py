@@ -116,6 +116,7 @@ class TestThePage:
             "Open requests": "4",
             "Fulfilment rate": "67%",
             "Median days to first delivery": "3",
+            "Median days to fulfil": "19",
             "Money delivered": "$550.00",
             "Staff hours delivered": "7.5",
             "Delivered without being asked": "20%",
