@@ -31,6 +31,10 @@ class AuditAction(models.TextChoices):
     PORTAL_SIGN_OUT = "portal_sign_out", _("Partner contact signed out of the portal")
     DELETION_ASKED = "deletion_asked", _("Partner asked for its record to be deleted")
     RECORD_DELETED = "record_deleted", _("Partner record deleted at its request")
+    MISTAKE_DELETED = "mistake_deleted", _("Record deleted as a mistake")
+    DELETION_UNDONE = "deletion_undone", _("Deletion undone")
+    PARTNERS_MERGED = "partners_merged", _("Two partners merged")
+    CONTACTS_MERGED = "contacts_merged", _("Two contacts merged")
 
 
 class AuditEvent(models.Model):
