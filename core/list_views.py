@@ -26,6 +26,8 @@ class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMix
     title: "_StrOrPromise" = ""
     add_url_name = ""
     add_permission = ""
+    # A page that fills the list from a spreadsheet, shown with the same permission as "Add".
+    import_url_name = ""
 
     def get(self, request, *args, **kwargs):
         self.reject_bad_paging_or_format(request.GET)
@@ -59,4 +61,5 @@ class FilteredTableView(PermissionRequiredMixin, SafeExportMixin, SingleTableMix
         context["title"] = self.title
         if self.add_url_name and self.request.user.has_perm(self.add_permission):
             context["add_url_name"] = self.add_url_name
+            context["import_url_name"] = self.import_url_name
         return context

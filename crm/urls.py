@@ -8,6 +8,7 @@ from partners.views.home import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("partners/import/", include("partners.import_urls")),
     path("partners/", include("partners.urls")),
     path("dashboard/", include("reporting.urls")),
     path("search/", include("search.urls")),
