@@ -111,7 +111,7 @@ def _content(digest: Digest) -> dict | None:
     """What the digest says, or None when a follow-up digest has nothing to say."""
     if digest.kind == DigestKind.FOLLOW_UP:
         context = follow_up_content(digest.user, digest.period)
-        if not any(context[key] for key in ("follow_ups", "overdue_partners", "portal_changes")):
+        if not any(context[key] for key in ("follow_ups", "overdue_partners", "needs_attention", "portal_changes")):
             return None
     else:
         context = leadership_content(digest.period)

@@ -1,5 +1,6 @@
 """What a relationship lead needs to hear about today: their overdue
-follow-ups, their partners past the keep-in-touch cadence, and what their
+follow-ups, their partners past the keep-in-touch cadence or needing
+attention for another reason (health.py, with the reasons), and what their
 partners changed in the portal yesterday (portal_changes). The daily
 digest (digests/) sends it. The home page (views/home.py) picks the same
 rows through the same queryset methods (follow_ups_due, overdue), with the
@@ -7,12 +8,13 @@ columns and order a page needs."""
 
 from datetime import date
 
+from .health import needing_attention
 from .models import Interaction, Organization
 from .portal_changes import changes_for_lead
 
 
 def follow_up_content(user, today: date) -> dict:
-    """What a lead needs to hear about today: eight queries at most."""
+    """What a lead needs to hear about today: ten queries at most."""
     follow_ups = list(
         Interaction.objects.for_user(user)
         .follow_ups_due(today)
@@ -29,6 +31,8 @@ def follow_up_content(user, today: date) -> dict:
     return {
         "follow_ups": follow_ups,
         "overdue_partners": overdue_partners,
+        # Every signal of relationship health, with its reasons (health.py).
+        "needs_attention": needing_attention(Organization.objects.filter(relationship_lead=user), today),
         "portal_changes": changes_for_lead(user, today),
     }
 

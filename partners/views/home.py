@@ -2,10 +2,11 @@ from datetime import timedelta
 
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.roles import LEADERSHIP
 from partners.choices import Received
 from partners.models import DeletionRequest, DeliveryConfirmation, Interaction, Organization, SupportRequest
 
@@ -14,10 +15,24 @@ OPEN_REQUESTS_SHOWN = 15
 MISSING_SHOWN_FOR = timedelta(days=90)
 
 
+def is_leadership_only(user) -> bool:
+    """In the Leadership role and without a program manager's permissions
+    (an administrator, or someone with both roles, keeps My work)."""
+    return (
+        user.is_authenticated
+        and not user.has_perm("partners.change_organization")
+        and user.groups.filter(name=LEADERSHIP).exists()
+    )
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """ "My work": what needs the signed-in person's attention today."""
     user = request.user
+    if is_leadership_only(user):
+        # "My work" (follow-ups, requests to answer) is a program manager's;
+        # leadership's day starts with the figures.
+        return redirect("dashboard:index")
     today = timezone.localdate()
     context: dict[str, object] = {"has_role": user.has_perm("partners.view_organization")}
     # An anonymous user has no permissions; the second test says so to mypy.

@@ -94,8 +94,8 @@ def test_partners_past_cadence_are_listed(lead):
     partner = OrganizationFactory(name="Quiet Partner", relationship_lead=lead, keep_in_touch_days=14)
     InteractionFactory(organization=partner, happened_on=TODAY - datetime.timedelta(days=40))
     _send_all(DigestKind.FOLLOW_UP, TODAY)
-    assert "Quiet Partner" in mail.outbox[0].body
-    assert mail.outbox[0].subject.endswith("0 due, 1 partner to get back in touch with")
+    assert "Quiet Partner: last contact 40 days ago (aim: every 14 days)" in mail.outbox[0].body
+    assert mail.outbox[0].subject.endswith("0 due, 1 partner needing attention")
 
 
 def test_users_without_email_are_not_queued(lead):

@@ -37,23 +37,34 @@ def test_user_without_a_role_is_told_so_and_sees_no_partner_data(outsider_client
     assert reverse("partners:interaction_start") not in html
 
 
-@pytest.mark.parametrize("who", ["manager_client", "leader_client"])
-def test_staff_with_a_role_get_their_work(request, who):
-    response = request.getfixturevalue(who).get(HOME)
+def test_program_managers_get_their_work(manager_client):
+    response = manager_client.get(HOME)
 
     assert response.status_code == 200
     assert NO_ROLE not in response.content.decode()
     assert "Open requests, oldest first" in response.content.decode()
+    assert reverse("partners:interaction_start") in response.content.decode()
 
 
-def test_log_button_shows_for_program_managers_only(manager_client, leader_client):
-    start = reverse("partners:interaction_start")
+def test_leadership_is_sent_to_the_dashboard(leader_client):
+    # "My work" is a program manager's: follow-ups, requests to answer.
+    response = leader_client.get(HOME)
 
-    assert start in manager_client.get(HOME).content.decode()
-    leader_home = leader_client.get(HOME)
-    assert leader_home.status_code == 200
-    assert "Open requests, oldest first" in leader_home.content.decode()  # the page did render
-    assert start not in leader_home.content.decode()
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard:index")
+    assert leader_client.get(response.url).status_code == 200
+
+
+def test_someone_in_both_roles_keeps_my_work(client, leader):
+    from django.contrib.auth.models import Group
+
+    leader.groups.add(Group.objects.get(name="Program managers"))
+    client.force_login(leader)
+
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    assert "Open requests, oldest first" in response.content.decode()
 
 
 def test_shows_my_follow_ups_due_and_not_anyone_elses(manager_client, program_manager):
@@ -111,12 +122,12 @@ def test_home_never_shows_confidential_notes(manager_client, leader_client, prog
         logged_by=program_manager, follow_up_on=days_ago(1), confidential_notes="Hidden detail"
     )
 
-    manager_home, leader_home = manager_client.get(HOME), leader_client.get(HOME)
+    manager_home, leader_home = manager_client.get(HOME), leader_client.get(HOME, follow=True)
 
     assert (manager_home.status_code, leader_home.status_code) == (200, 200)
     assert list(manager_home.context["follow_ups"]) == [interaction]  # the noted interaction is listed
     assert interaction.summary in manager_home.content.decode()
-    assert "Open requests, oldest first" in leader_home.content.decode()
+    assert leader_home.redirect_chain == [(reverse("dashboard:index"), 302)]
     assert "Hidden detail" not in manager_home.content.decode()
     assert "Hidden detail" not in leader_home.content.decode()
 
