@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from partners.choices import InteractionKind, RequestStatus, Stage, SupportCategory
 
 from .charts import Row, Series, bar_chart, column_chart
-from .tables import Column, Figure, KeyFigure, Table, format_value
+from .health import attention_figure
+from .key_figures import key_figures_table, support_key_figures
+from .tables import Column, Figure, Table, format_value
 
 if TYPE_CHECKING:
     from .queries import DashboardData
@@ -85,6 +88,27 @@ def overdue_figure(data: "DashboardData") -> Figure:
     return Figure("overdue-partners", _("Past keep-in-touch cadence"), table, note=note)
 
 
+def lived_experience(data: "DashboardData") -> Figure:
+    rows = data.by_lived_experience
+    labels = {True: _("Led by people with lived experience"), False: _("Others")}
+    columns = [
+        Column(_("Partners"), "text"),
+        Column(_("Partners today")),
+        Column(_("Active today")),
+        Column(_("Requests made")),
+        Column(_("Deliveries given")),
+        Column(_("Money delivered"), "money"),
+    ]
+    table_rows = [
+        [labels[r["led"]], r["partners"], r["active"], r["requests"], r["deliveries"], r["money"]] for r in rows
+    ]
+    table = Table(
+        "lived-experience", _("Partners led by people with lived experience, and the others"), columns, table_rows
+    )
+    note = _("Requests, deliveries and money in the period; partners as they are today.")
+    return Figure("lived-experience", _("Who leads our partners"), table, note=note, wide=True)
+
+
 def interactions_by_month(data: "DashboardData", title: str = "") -> Figure:
     rows = data.interactions_by_month
     labels, years = _months(rows)
@@ -104,24 +128,63 @@ def interactions_by_month(data: "DashboardData", title: str = "") -> Figure:
 
 
 def support_by_month(data: "DashboardData", height: int = 220) -> Figure:
-    rows = data.support_by_month
-    labels, years = _months(rows)
+    return support_over_time(data, "month", height)
+
+
+# How the board report groups a long period so that it fits one page.
+GRAINS = {
+    "month": (_lazy("Month"), _lazy("Requests and deliveries per month"), _lazy("Asked and delivered, month by month")),
+    "quarter": (
+        _lazy("Quarter"),
+        _lazy("Requests and deliveries per quarter"),
+        _lazy("Asked and delivered, quarter by quarter"),
+    ),
+    "year": (_lazy("Year"), _lazy("Requests and deliveries per year"), _lazy("Asked and delivered, year by year")),
+}
+
+
+def _periods(rows: list[dict], grain: str) -> list[dict]:
+    """Monthly rows added up into quarters or years, in order, each with its
+    axis label, the year under it, and the label of its table row."""
+    grouped: dict[tuple, dict] = {}
+    for row in rows:
+        month = row["month"]
+        key: tuple
+        if grain == "month":
+            key, label, under, name = (month,), date_format(month, "M"), str(month.year), month
+        elif grain == "quarter":
+            quarter = (month.month - 1) // 3 + 1
+            key, label, under, name = (month.year, quarter), f"Q{quarter}", str(month.year), f"Q{quarter} {month.year}"
+        else:
+            key, label, under, name = (month.year,), str(month.year), "", str(month.year)
+        period = grouped.setdefault(key, {"label": label, "under": under, "name": name, "requests": 0, "deliveries": 0})
+        period["requests"] += row["requests"]
+        period["deliveries"] += row["deliveries"]
+    return list(grouped.values())
+
+
+def support_over_time(data: "DashboardData", grain: str = "month", height: int = 220) -> Figure:
+    periods = _periods(data.support_by_month, grain)
+    period_label, caption, title = (str(text) for text in GRAINS[grain])
     series = [
-        Series(_("Requests made"), [r["requests"] for r in rows], REQUESTS_COLOUR),
-        Series(_("Deliveries given"), [r["deliveries"] for r in rows], DELIVERIES_COLOUR),
+        Series(_("Requests made"), [p["requests"] for p in periods], REQUESTS_COLOUR),
+        Series(_("Deliveries given"), [p["deliveries"] for p in periods], DELIVERIES_COLOUR),
     ]
     chart = column_chart(
-        _("Requests and deliveries per month"),
-        _("Grouped columns: support requests made and deliveries given each month."),
-        labels,
+        caption,
+        _("Grouped columns: support requests made and deliveries given in each period."),
+        [p["label"] for p in periods],
         series,
-        years=years,
+        years=[p["under"] for p in periods] if grain != "year" else (),
         height=height,
     )
-    columns = [Column(_("Month"), "month"), Column(_("Requests made")), Column(_("Deliveries given"))]
-    table_rows = [[r["month"], r["requests"], r["deliveries"]] for r in rows]
-    table = Table("support-by-month", _("Requests and deliveries per month"), columns, table_rows)
-    return Figure("support-by-month", _("Asked and delivered, month by month"), table, [chart])
+    columns = [
+        Column(period_label, "month" if grain == "month" else "text"),
+        Column(_("Requests made")),
+        Column(_("Deliveries given")),
+    ]
+    table_rows = [[p["name"], p["requests"], p["deliveries"]] for p in periods]
+    return Figure("support-by-month", title, Table("support-by-month", caption, columns, table_rows), [chart])
 
 
 def _categories(data: "DashboardData", only_used: bool) -> list[dict]:
@@ -226,82 +289,6 @@ def open_requests(data: "DashboardData") -> Figure:
     return Figure("open-requests-by-age", _("Open requests by age"), table, [chart], note=note)
 
 
-def support_key_figures(data: "DashboardData") -> list[KeyFigure]:
-    """Fulfilment, time to first delivery, money, hours, unrequested share,
-    and what partners said and asked for in the portal."""
-    summary, median, totals, portal = data.fulfilment, data.median_days, data.delivery_totals, data.made_in_portal
-    met = summary["fulfilled"] + summary["partly_fulfilled"]
-    decided = met + summary["declined"]
-    return [
-        KeyFigure(
-            _("Fulfilment rate"),
-            summary["fulfilment_rate"],
-            "percent",
-            _("%(met)s of %(decided)s decided requests met") % {"met": met, "decided": decided},
-        ),
-        KeyFigure(
-            _("Median days to first delivery"),
-            median["median"],
-            "days",
-            _("over %(n)s requests with a delivery") % {"n": median["measured"]},
-        ),
-        KeyFigure(
-            _("Median days to fulfil"),
-            data.median_days_to_fulfil["median"],
-            "days",
-            _("asked to fulfilled, over %(n)s fulfilled requests") % {"n": data.median_days_to_fulfil["measured"]},
-        ),
-        KeyFigure(_("Money delivered"), totals["money"], "money"),
-        KeyFigure(_("Staff hours delivered"), totals["hours"], "hours"),
-        KeyFigure(
-            _("Delivered without being asked"),
-            totals["unrequested_share"],
-            "percent",
-            _("%(n)s of %(total)s deliveries; lower is better")
-            % {"n": totals["unrequested"], "total": totals["deliveries"]},
-        ),
-        KeyFigure(
-            _("Deliveries confirmed by partners"),
-            totals["confirmed_share"],
-            "percent",
-            _("%(n)s of %(total)s deliveries, in the portal; %(missing)s not or only partly received")
-            % {"n": totals["confirmed"], "total": totals["deliveries"], "missing": totals["missing"]},
-        ),
-        KeyFigure(
-            _("Requests partners made themselves"),
-            portal["share"],
-            "percent",
-            _("%(n)s of %(total)s requests, in the portal") % {"n": portal["in_portal"], "total": portal["requests"]},
-        ),
-    ]
-
-
-def key_figures(data: "DashboardData") -> list[KeyFigure]:
-    """The headline numbers at the top of the dashboard and the board report."""
-    stages = data.stages_now
-    figures = [
-        KeyFigure(_("Active partners"), stages["active"], hint=_("of %(n)s partners, today") % {"n": stages["total"]}),
-        KeyFigure(_("Past keep-in-touch cadence"), len(data.overdue_partners), hint=_("partners, today")),
-        KeyFigure(_("Open requests"), data.open_requests["total"], hint=_("still open today")),
-        *support_key_figures(data),
-    ]
-    if data.surveys:
-        totals = data.survey_totals
-        rounds = _("in %(n)s rounds opened in the period") % {"n": totals["rounds"]}
-        figures.append(KeyFigure(_("Survey responses"), totals["responses"], hint=rounds))
-        released = _("answers in the figures below: released rounds only")
-        figures.append(KeyFigure(_("Survey responses shown"), totals["released"], hint=released))
-        figures.append(KeyFigure(_("“You said, we did” items"), totals["loop_items"], hint=_("for those rounds")))
-    return figures
-
-
-def key_figures_table(data: "DashboardData") -> Figure:
-    """The key figures as a table, for the CSV: numbers unformatted, shares as 0–100."""
-    rows = [[f.label, f.csv, f.hint] for f in key_figures(data)]
-    columns = [Column(_("Figure"), "text"), Column(_("Value (rates in %)"), "text"), Column(_("Note"), "text")]
-    return Figure("key-figures", _("Key figures"), Table("key-figures", _("Key figures"), columns, rows))
-
-
 # --- what the page, the report and the exports show ---------------------------
 
 # Each builds one figure from the dashboard's data (some take optional extras).
@@ -311,6 +298,8 @@ RELATIONSHIP_FIGURES: dict[str, FigureBuilder] = {
     "stages-by-month": stages_by_month,
     "stages-now": stages_now,
     "overdue-partners": overdue_figure,
+    "needs-attention": attention_figure,
+    "lived-experience": lived_experience,
     "interactions-by-month": interactions_by_month,
 }
 SUPPORT_FIGURES: dict[str, FigureBuilder] = {

@@ -40,6 +40,12 @@ def date_field(label) -> forms.DateField:
     return forms.DateField(label=label, widget=DateInput, input_formats=["%Y-%m-%d"], validators=dates.VALIDATORS)
 
 
+LED_CHOICES = [
+    ("yes", _("Led by people with lived experience")),
+    ("no", _("Not led by people with lived experience")),
+]
+
+
 class DashboardFilterForm(forms.Form):
     start = date_field(_("From"))
     end = date_field(_("To"))
@@ -48,6 +54,12 @@ class DashboardFilterForm(forms.Form):
         choices=[("", _("All kinds")), *OrganizationKind.choices],
         required=False,
         help_text=_("Applies to partner figures; survey answers are anonymous."),
+    )
+    led = forms.ChoiceField(
+        label=_("Who leads them"),
+        choices=[("", _("Anyone")), *LED_CHOICES],
+        required=False,
+        help_text=_("Partners led by people with lived experience, or not."),
     )
 
     @classmethod
@@ -58,6 +70,7 @@ class DashboardFilterForm(forms.Form):
             "start": query.get("start") or start.isoformat(),
             "end": query.get("end") or end.isoformat(),
             "kind": query.get("kind", ""),
+            "led": query.get("led", ""),
         }
         return cls(data)
 
@@ -75,4 +88,5 @@ class DashboardFilterForm(forms.Form):
     def scope(self) -> Scope:
         """The filtered period and kind; only for a valid form."""
         data = self.cleaned_data
-        return Scope(start=data["start"], end=data["end"], kind=data["kind"])
+        led = {"yes": True, "no": False}.get(data["led"])
+        return Scope(start=data["start"], end=data["end"], kind=data["kind"], lived_experience=led)

@@ -62,8 +62,13 @@ def stages_by_month(scope: Scope) -> list[dict]:
     months = scope.months
     moments = [start_of_day(scope.month_end(month) + datetime.timedelta(days=1)) for month in months]
     organization_id = scope.organization.pk if scope.organization is not None else None
-    kind = scope.kind if organization_id is None else ""
-    counts = stage_counts_at(moments, kind=kind, organization_id=organization_id)
+    whole = organization_id is None
+    counts = stage_counts_at(
+        moments,
+        kind=scope.kind if whole else "",
+        organization_id=organization_id,
+        lived_experience=scope.lived_experience if whole else None,
+    )
     return [
         {"month": month, **{stage: at.get(stage, 0) for stage in Stage.values}, "total": sum(at.values())}
         for month, at in zip(months, counts, strict=True)
@@ -94,6 +99,36 @@ def interactions_by_month(scope: Scope) -> list[dict]:
     )
     by_day = ({"month": first_of_month(day), "kind": kind, "n": number} for day, kind, number in rows)
     return _per_month(by_day, scope.months, InteractionKind.values, "kind")
+
+
+def by_lived_experience(scope: Scope) -> list[dict]:
+    """Partners led by people with lived experience beside the others:
+    how many there are and are active today, and the period's requests,
+    deliveries and money. Three queries."""
+    rows = {
+        led: {"led": led, "partners": 0, "active": 0, "requests": 0, "deliveries": 0, "money": Decimal("0")}
+        for led in (True, False)
+    }
+    partners = (
+        Organization.objects.filter(scope.organizations())
+        .values("lived_experience_led")
+        .annotate(n=Count("pk"), active=Count("pk", filter=Q(stage__in=ACTIVE_STAGES)))
+        .order_by()
+    )
+    for row in partners:
+        rows[row["lived_experience_led"]].update(partners=row["n"], active=row["active"])
+    asked = _requests(scope).values("organization__lived_experience_led").annotate(n=Count("pk")).order_by()
+    for row in asked:
+        rows[row["organization__lived_experience_led"]]["requests"] = row["n"]
+    given = (
+        _deliveries(scope)
+        .values("organization__lived_experience_led")
+        .annotate(n=Count("pk"), money=Coalesce(Sum("money"), ZERO))
+        .order_by()
+    )
+    for row in given:
+        rows[row["organization__lived_experience_led"]].update(deliveries=row["n"], money=row["money"])
+    return list(rows.values())
 
 
 # --- support ---------------------------------------------------------------------
@@ -296,10 +331,14 @@ class DashboardData:
     delivery_totals = cached_property(lambda self: delivery_totals(self.delivery_counts))
     fulfilment = cached_property(lambda self: fulfilment(self.request_counts))
     made_in_portal = cached_property(lambda self: made_in_portal(self.request_counts))
+    by_lived_experience = cached_property(lambda self: by_lived_experience(self.scope))
     median_days = cached_property(lambda self: median_days_to_first_delivery(self.scope))
     median_days_to_fulfil = cached_property(lambda self: median_days_to_fulfil(self.scope))
+    # The same figures for the period of the same length just before.
+    previous = cached_property(lambda self: DashboardData(self.scope.previous, self.today, self.surveys))
     open_requests = cached_property(lambda self: open_requests_by_age(self.scope, self.today))
     rounds = cached_property(lambda self: survey_queries.rounds_in_period(self.scope))
+    latest_released_rounds = cached_property(lambda self: survey_queries.latest_released_rounds(self.scope))
     survey_tally = cached_property(lambda self: survey_queries.tally_in_period(self.scope))
     domain_scores = cached_property(lambda self: survey_queries.domain_scores_in_period(self.survey_tally))
     partner_trend = cached_property(lambda self: survey_queries.partner_likelihood_trend(self.survey_tally))

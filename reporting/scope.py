@@ -2,7 +2,7 @@
 date arithmetic every figure of the dashboard shares."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q
 from django.utils import timezone
@@ -26,23 +26,37 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
 @dataclass(frozen=True)
 class Scope:
     """What the figures are about: a period (both ends included), and either
-    every partner, the partners of one kind, or one partner."""
+    every partner, the partners of one kind and/or led or not by people with
+    lived experience, or one partner."""
 
     start: datetime.date
     end: datetime.date
     kind: str = ""
     organization: Organization | None = None
+    # Only partners led (True) or not led (False) by people with lived experience.
+    lived_experience: bool | None = None
 
     def partners(self, path: str = "organization") -> Q:
         """Rows that belong to the partners in scope, through the foreign key `path`."""
         if self.organization is not None:
             return Q(**{path: self.organization.pk})
-        return Q(**{f"{path}__kind": self.kind}) if self.kind else Q()
+        return self.organizations(prefix=f"{path}__")
 
-    def organizations(self) -> Q:
+    def organizations(self, prefix: str = "") -> Q:
         if self.organization is not None:
-            return Q(pk=self.organization.pk)
-        return Q(kind=self.kind) if self.kind else Q()
+            return Q(**{f"{prefix}pk": self.organization.pk})
+        chosen = Q()
+        if self.kind:
+            chosen &= Q(**{f"{prefix}kind": self.kind})
+        if self.lived_experience is not None:
+            chosen &= Q(**{f"{prefix}lived_experience_led": self.lived_experience})
+        return chosen
+
+    @property
+    def previous(self) -> "Scope":
+        """The period of the same length just before this one, for the same partners."""
+        end = self.start - datetime.timedelta(days=1)
+        return replace(self, start=end - (self.end - self.start), end=end)
 
     @property
     def months(self) -> list[datetime.date]:

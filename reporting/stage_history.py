@@ -28,11 +28,16 @@ def _moments_table(moments: list[datetime.datetime]) -> tuple[str, list]:
 
 
 def stage_counts_at(
-    moments: list[datetime.datetime], *, kind: str = "", organization_id: int | None = None
+    moments: list[datetime.datetime],
+    *,
+    kind: str = "",
+    organization_id: int | None = None,
+    lived_experience: bool | None = None,
 ) -> list[dict[str, int]]:
     """For each moment, in order: {stage: partners in that stage then}. Only
     stages with partners are keys. `kind` counts the partners that had that
-    kind at the moment; `organization_id` counts one partner only."""
+    kind at the moment, `lived_experience` those led (or not) by people with
+    lived experience then; `organization_id` counts one partner only."""
     if not moments:
         return []
     table = connection.ops.quote_name(OrganizationHistory._meta.db_table)
@@ -47,12 +52,15 @@ def stage_counts_at(
     if kind:
         of_kind = "AND h.kind = %s"
         params.append(kind)
+    if lived_experience is not None:
+        of_kind += " AND h.lived_experience_led = %s"
+        params.append(lived_experience)
     # Only fixed fragments and the model's table name are put into the text; every value is a parameter.
     sql = f"""
         WITH m (slot, moment) AS ({values})
         SELECT m.slot, h.stage, COUNT(*)
         FROM (
-            SELECT stage, kind, history_type, history_date,
+            SELECT stage, kind, lived_experience_led, history_type, history_date,
                    LEAD(history_date) OVER (PARTITION BY id ORDER BY history_date, history_id) AS valid_until
             FROM {table}
             WHERE history_date < %s {only_partner}

@@ -25,8 +25,9 @@ def _round_label(opened_at) -> str:
     return date_format(opened_at, "j M Y")
 
 
-def response_rates(data: "DashboardData") -> Figure:
-    rows = data.rounds
+def response_rates(data: "DashboardData", rows: list[dict] | None = None) -> Figure:
+    """Participation per round: the period's rounds, or the `rows` given."""
+    rows = data.rounds if rows is None else rows
     chart_rows = []
     for r in rows:
         label = f"{Audience(r['audience']).label} · {_round_label(r['round'].opened_at)}"

@@ -14,8 +14,11 @@ cannot be traced to a kind of partner."""
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
+
 from surveys.choices import Audience, LoopStatus, RoundStatus
-from surveys.models import Release, Round, YouSaidWeDid
+from surveys.models import Release, Round, Survey, YouSaidWeDid
+from surveys.models.releases import ReleaseState
 from surveys.services import results
 from surveys.services.tallies import Tally, load_tally
 
@@ -29,12 +32,29 @@ def _rounds(scope: Scope):
     )
 
 
+def latest_released_rounds(scope: Scope) -> list[dict]:
+    """The latest released round of each survey, opened by the period's
+    end, with its participation (as rounds_in_period), oldest first. One
+    query: who answered most recently, whatever the period's length."""
+    released = Round.objects.filter(
+        survey=OuterRef("pk"),
+        release_parts__release__state=ReleaseState.RELEASED,
+        opened_at__lt=scope.opened_between[1],
+    ).order_by("-opened_at", "-pk")
+    latest = Survey.objects.annotate(latest=Subquery(released.values("pk")[:1])).values("latest")
+    return _participation(Round.objects.filter(pk__in=latest))
+
+
 def rounds_in_period(scope: Scope) -> list[dict]:
     """Each round opened in the period, oldest first, with its survey's
     audience, invitations (by email and by printed card), answers by
     private link or card and by shared link, and the response rate (the
     first answers / the invitations). One query."""
-    rounds = _rounds(scope).with_participation().select_related("survey").order_by("opened_at", "pk")
+    return _participation(_rounds(scope))
+
+
+def _participation(rounds) -> list[dict]:
+    rounds = rounds.with_participation().select_related("survey").order_by("opened_at", "pk")
     return [
         {
             "round": survey_round,

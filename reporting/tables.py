@@ -6,10 +6,13 @@ import csv
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+import tablib
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from core.exports import neutralise
+from core.exports import neutralise, xlsx_text
 from core.money import format_money
 
 from .charts import Chart
@@ -73,7 +76,20 @@ class Table:
         return [header, *body]
 
     def write_csv(self, stream) -> None:
+        stream.write("\ufeff")  # Excel reads the file as UTF-8 (core/exports.py)
         csv.writer(stream).writerows(self.csv_rows())
+
+    def xlsx(self) -> bytes:
+        """The table as a spreadsheet: numbers, money and dates as their own
+        types, shares as 0–100, text formula-safe."""
+        header = [xlsx_text(column.label) for column in self.columns]
+        body = [
+            [xlsx_value(value, column.fmt) for value, column in zip(row, self.columns, strict=True)]
+            for row in self.rows
+        ]
+        # A sheet's name: at most 31 characters, none of []:*?/\
+        title = "".join(c for c in self.caption if c not in "[]:*?/\\")[:31]
+        return tablib.Dataset(*body, headers=header, title=title).export("xlsx")
 
 
 def format_value(value, fmt: str) -> str:
@@ -94,6 +110,21 @@ def format_value(value, fmt: str) -> str:
     if fmt == "int":
         return f"{value:,}"
     return str(value)
+
+
+def xlsx_value(value, fmt: str):
+    """As csv_value, but a spreadsheet keeps numbers and dates as such."""
+    if value is None:
+        return None
+    if fmt in ("money", "hours"):
+        return Decimal(value).quantize(Decimal("0.01"))
+    if fmt == "month":
+        return value.replace(day=1)
+    if fmt == "date":
+        return value.date() if isinstance(value, datetime.datetime) else value
+    if isinstance(value, str):
+        return xlsx_text(neutralise(value))
+    return csv_value(value, fmt)
 
 
 def csv_value(value, fmt: str):
@@ -132,9 +163,11 @@ class Figure:
 @dataclass
 class KeyFigure:
     label: str
-    raw: object  # the number; None when there is none
+    raw: Any  # the number; None when there is none
     fmt: str = "int"
     hint: str = ""
+    today: bool = False  # how things stand today, not what happened in the period
+    previous: Any = None  # the same figure for the period before, when compared
 
     @property
     def value(self) -> str:
@@ -143,3 +176,24 @@ class KeyFigure:
     @property
     def csv(self):
         return csv_value(self.raw, self.fmt)
+
+    @property
+    def previous_value(self) -> str:
+        return "—" if self.previous is None else format_value(self.previous, self.fmt)
+
+    @property
+    def previous_csv(self):
+        return csv_value(self.previous, self.fmt)
+
+    @property
+    def change(self) -> str:
+        """From the period before to this one: "+3", "−$120.00", "+5 pts"
+        (a share changes by percentage points), "no change"; "" when either
+        has no value."""
+        if self.raw is None or self.previous is None:
+            return ""
+        difference = self.raw - self.previous
+        if not difference:
+            return _("no change")
+        size = f"{abs(difference) * 100:.0f} pts" if self.fmt == "percent" else format_value(abs(difference), self.fmt)
+        return ("+" if difference > 0 else "−") + size

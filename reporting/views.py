@@ -17,12 +17,14 @@ from django.views.decorators.http import require_safe
 from audit.trail import record_export
 from partners.choices import OrganizationKind
 
-from .figures import dashboard_sections, figure_builders, key_figures
-from .filters import DashboardFilterForm
+from .figures import dashboard_sections, figure_builders
+from .filters import LED_CHOICES, DashboardFilterForm
+from .key_figures import key_figures
 from .queries import DashboardData
 from .report import report_figures
 
 PAGE = "reporting/dashboard.html"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT = "reporting/report.html"
 
 
@@ -42,9 +44,12 @@ def _context(form: DashboardFilterForm, data: DashboardData | None) -> dict:
         query = {"start": scope.start.isoformat(), "end": scope.end.isoformat()}
         if scope.kind:
             query["kind"] = scope.kind
+        if form.cleaned_data.get("led"):
+            query["led"] = form.cleaned_data["led"]
         context.update(
             scope=scope,
             kind_label=OrganizationKind(scope.kind).label if scope.kind else "",
+            led_label=dict(LED_CHOICES).get(form.cleaned_data.get("led", ""), ""),
             query=urlencode(query),
             today=data.today,
             show_surveys=data.surveys,
@@ -68,11 +73,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, PAGE, context)
 
 
-@permission_required("partners.view_organization", raise_exception=True)
-@require_safe
-def export_csv(request: HttpRequest, name: str) -> HttpResponse:
-    """One of the dashboard's tables as CSV, for the same filter. Only the
-    queries behind that table run."""
+def _export(request: HttpRequest, name: str, extension: str) -> HttpResponse:
+    """One of the dashboard's tables as CSV or XLSX, for the same filter.
+    Only the queries behind that table run."""
     if name not in figure_builders(surveys=True):
         raise Http404("No such table")
     form, data = _filtered(request)
@@ -83,12 +86,29 @@ def export_csv(request: HttpRequest, name: str) -> HttpResponse:
         raise PermissionDenied
     table = builders[name](data).table
     scope = data.scope
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{name}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}{'-' + scope.kind if scope.kind else ''}.csv"
+    led = form.cleaned_data.get("led")
+    chosen = (f"-{scope.kind}" if scope.kind else "") + (f"-led-{led}" if led else "")
+    filename = f"{name}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}{chosen}.{extension}"
+    if extension == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        table.write_csv(response)
+    else:
+        response = HttpResponse(table.xlsx(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    table.write_csv(response)
     record_export(request, filename)
     return response
+
+
+@permission_required("partners.view_organization", raise_exception=True)
+@require_safe
+def export_csv(request: HttpRequest, name: str) -> HttpResponse:
+    return _export(request, name, "csv")
+
+
+@permission_required("partners.view_organization", raise_exception=True)
+@require_safe
+def export_xlsx(request: HttpRequest, name: str) -> HttpResponse:
+    return _export(request, name, "xlsx")
 
 
 @permission_required("partners.view_organization", raise_exception=True)

@@ -83,7 +83,7 @@ def test_leadership_reads_filters_exports_prints_and_cannot_edit(open_page, live
 
     # A table as CSV, for the same period: rows, and nothing a spreadsheet would run.
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile(r"^Download CSV\W+Partners past their keep-in-touch")).click()
+        page.get_by_role("link", name=re.compile(r"^CSV\W+Partners past their keep-in-touch")).click()
     download = download_info.value
     assert download.suggested_filename.startswith("overdue-partners-")
     text = Path(download.path()).read_text(encoding="utf-8")

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.figures import key_figures
 from reporting.filters import default_period
+from reporting.key_figures import key_figures
 from reporting.queries import DashboardData
 from reporting.scope import Scope
+from reporting.tables import KeyFigure
 from tests.reporting.conftest import TODAY, d
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +258,38 @@ class TestEdgeCases:
         assert single.median_days == {"median": 7, "measured": 1}
         assert single.delivery_totals["money"] == Decimal("80")
         assert single.delivery_totals["unrequested_share"] == 0
+
+
+class TestThePeriodBefore:
+    def test_the_period_before_has_the_same_length_and_ends_the_day_before(self):
+        scope = Scope(start=d("2026-03-01"), end=d("2026-05-31"))
+
+        before = scope.previous
+
+        assert (before.start, before.end) == (d("2025-11-29"), d("2026-02-28"))  # 92 days each
+        assert before.end - before.start == scope.end - scope.start
+
+    def test_each_figure_of_the_period_sits_beside_the_one_before(self, hand_data):
+        # March to May 2026 against December 2025 to February 2026.
+        figures = {f.label: f for f in key_figures(data(start="2026-03-01", end="2026-05-31"))}
+
+        money = figures["Money delivered"]
+        assert (money.raw, money.previous) == (Decimal("500"), Decimal("0"))
+        assert money.change == "+$500.00"
+        responses = figures["Survey responses"]
+        # February's partner round, against March's participants (6) and May's partners (4, held).
+        assert (responses.raw, responses.previous, responses.change) == (10, 5, "+5")
+
+    def test_today_s_figures_are_apart_and_not_compared(self, hand_data):
+        figures = key_figures(data(start="2026-03-01", end="2026-05-31"))
+
+        today = [f.label for f in figures if f.today]
+        assert today == ["Active partners", "Past keep-in-touch cadence", "Open requests"]
+        assert all(f.previous is None and f.change == "" for f in figures if f.today)
+
+    def test_a_share_changes_by_points(self):
+        share = KeyFigure("Fulfilment rate", 0.75, "percent", previous=0.5)
+
+        assert (share.value, share.previous_value, share.change) == ("75%", "50%", "+25 pts")
+        assert KeyFigure("x", 3, previous=3).change == "no change"
+        assert KeyFigure("x", None, previous=3).change == ""

@@ -6,6 +6,7 @@ import datetime
 import io
 import re
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -31,7 +32,15 @@ def export_url(name: str, query: str = "") -> str:
 def csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # Excel reads it as UTF-8
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def xlsx_rows(response) -> list[list]:
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 class TestWhoMaySee:
@@ -51,7 +60,7 @@ class TestWhoMaySee:
         assert response.url.startswith(reverse("login") + "?next=")
 
     def test_the_dashboard_is_in_the_navigation_for_roles_only(self, leader_client, outsider_client):
-        assert f'href="{DASHBOARD}"' in leader_client.get(reverse("home")).content.decode()
+        assert f'href="{DASHBOARD}"' in leader_client.get(reverse("partners:organization_list")).content.decode()
         outsider_home = outsider_client.get(reverse("home"))
         assert outsider_home.status_code == 200
         assert "Your account does not have a role yet." in outsider_home.content.decode()  # the page did render
@@ -206,13 +215,28 @@ class TestExports:
     @pytest.mark.parametrize("name", TABLES)
     def test_every_table_exports_with_no_data(self, leader_client, today, name):
         assert csv_rows(leader_client.get(export_url(name)))[0]
+        assert xlsx_rows(leader_client.get(reverse("dashboard:export_xlsx", args=[name])))[0]
+
+    def test_xlsx_beside_every_csv_with_numbers_as_numbers(self, leader_client, hand_data):
+        html = leader_client.get(DASHBOARD).content.decode()
+        for name in TABLES:
+            assert reverse("dashboard:export_xlsx", args=[name]) in html
+        query = "?start=2026-03-01&end=2026-04-30"
+        rows = xlsx_rows(leader_client.get(reverse("dashboard:export_xlsx", args=["support-by-month"]) + query))
+        assert rows == [
+            ["Month", "Requests made", "Deliveries given"],
+            [datetime.datetime(2026, 3, 1), 1, 2],
+            [datetime.datetime(2026, 4, 1), 2, 1],
+        ]
+        money = xlsx_rows(leader_client.get(reverse("dashboard:export_xlsx", args=["delivered-by-category"])))
+        assert 500 in [cell for row in money[1:] for cell in row]
 
 
 class TestBoardReport:
     def test_the_report_has_no_navigation_and_names_no_partner(self, leader_client, hand_data):
         html = leader_client.get(REPORT).content.decode()
         assert 'class="board-report"' in html
-        assert "Partners by stage today" in html and "Who answered: the latest rounds" in html
+        assert "Partners by stage today" in html and "Who answered: the latest released round of each survey" in html
         for name in ("Alpha", "Beta", "Gamma"):
             assert name not in html
 
