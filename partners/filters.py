@@ -72,10 +72,34 @@ class OrganizationFilter(filters.FilterSet):
         label=_("Past keep-in-touch"),
         widget=forms.Select(choices=[("", _("Either")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
     )
+    needs_attention = filters.BooleanFilter(
+        label=_("Needs attention"),
+        widget=forms.Select(choices=[("", _("Either")), ("true", _("Needs attention")), ("false", _("All well"))]),
+    )
+    lived_experience_led = filters.BooleanFilter(
+        label=_("Who leads them"),
+        widget=forms.Select(
+            choices=[
+                ("", _("Anyone")),
+                ("true", _("Led by people with lived experience")),
+                ("false", _("Not led by people with lived experience")),
+            ]
+        ),
+    )
 
     class Meta:
         model = Organization
-        fields = ["q", "stage", "kind", "relationship_lead", "tags", "last_contact", "is_overdue"]
+        fields = [
+            "q",
+            "stage",
+            "kind",
+            "lived_experience_led",
+            "relationship_lead",
+            "tags",
+            "last_contact",
+            "is_overdue",
+            "needs_attention",
+        ]
 
     def search(self, queryset, name, value):
         return queryset.filter(

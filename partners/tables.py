@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.table_columns import MoneyColumn
 
+from .health import reasons
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
 
 
@@ -18,11 +19,15 @@ class OrganizationTable(tables.Table):
     is_overdue = tables.BooleanColumn(verbose_name=_("Past keep-in-touch"), yesno=(_("Overdue"), ""))
     outstanding_requests = tables.Column(verbose_name=_("Open requests"))
     tags = tables.ManyToManyColumn(verbose_name=_("Tags"), orderable=False)
+    # Annotated by health.with_health; the reasons, in small text.
+    needs_attention = tables.Column(verbose_name=_("Attention"))
+    # In exports only: the list has no room for it, and its filter says it.
+    lived_experience_led = tables.BooleanColumn(verbose_name=_("Led by people with lived experience"), visible=False)
 
     class Meta:
         model = Organization
         fields = ("name", "kind", "stage", "relationship_lead", "last_contact", "days_since_contact")
-        sequence = (*fields, "is_overdue", "outstanding_requests", "tags")
+        sequence = (*fields, "is_overdue", "outstanding_requests", "needs_attention", "tags", "lived_experience_led")
         order_by = "name"
         empty_text = _("No partners match these filters.")
 
@@ -31,6 +36,14 @@ class OrganizationTable(tables.Table):
 
     def value_relationship_lead(self, value):
         return self.render_relationship_lead(value)
+
+    def render_needs_attention(self, value, record):
+        if not value:
+            return ""
+        return format_html('<small class="hint">{}</small>', reasons(record))
+
+    def value_needs_attention(self, value, record):
+        return reasons(record) if value else ""
 
 
 class ContactTable(tables.Table):

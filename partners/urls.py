@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import contacts, follow_ups, interactions, organizations, support
+from .views import contacts, follow_ups, interactions, merging, mistakes, organizations, support
 
 app_name = "partners"
 urlpatterns = [
@@ -33,4 +33,13 @@ urlpatterns = [
     path("follow-ups/<int:pk>/reassign/", follow_ups.follow_up_reassign, name="follow_up_reassign"),
     path("follow-ups/calendar/", follow_ups.calendar_feed, name="calendar_feed"),
     path("follow-ups/calendar/<str:token>.ics", follow_ups.follow_up_calendar_view, name="follow_up_calendar"),
+    # Fixing mistakes: delete (undoable for a while) and merge duplicates.
+    path("<int:pk>/delete/", mistakes.delete_record, {"kind": "organization"}, name="organization_delete"),
+    path("contacts/<int:pk>/delete/", mistakes.delete_record, {"kind": "contact"}, name="contact_delete"),
+    path("interactions/<int:pk>/delete/", mistakes.delete_record, {"kind": "interaction"}, name="interaction_delete"),
+    path("requests/<int:pk>/delete/", mistakes.delete_record, {"kind": "request"}, name="request_delete"),
+    path("deliveries/<int:pk>/delete/", mistakes.delete_record, {"kind": "delivery"}, name="delivery_delete"),
+    path("deleted/<int:pk>/", mistakes.deletion_undo, name="deletion_undo"),
+    path("<int:pk>/merge/", merging.organization_merge, name="organization_merge"),
+    path("contacts/<int:pk>/merge/", merging.contact_merge, name="contact_merge"),
 ]

@@ -145,6 +145,14 @@ URL_ARGS = {
     "follow_up_reassign": {"pk": "interaction"},
     "calendar_feed": {},
     "follow_up_calendar": {"token": "=" + "x" * 43},  # "=": the value itself, not a sample row
+    "organization_delete": {"pk": "organization"},
+    "contact_delete": {"pk": "contact"},
+    "interaction_delete": {"pk": "interaction"},
+    "request_delete": {"pk": "request"},
+    "delivery_delete": {"pk": "delivery"},
+    "deletion_undo": {"pk": "=1"},  # a DeletedRecord's id; tests/partners/test_delete_and_undo.py makes real ones
+    "organization_merge": {"pk": "organization"},
+    "contact_merge": {"pk": "contact"},
 }
 
 
@@ -170,9 +178,10 @@ def _url_arg(sample_rows, spec: str):
 
 
 def _is_write(name: str) -> bool:
-    return name.endswith(("_create", "_edit", "_done", "_snooze", "_reassign")) or name in (
+    return name.endswith(("_create", "_edit", "_done", "_snooze", "_reassign", "_delete", "_merge")) or name in (
         "interaction_start",
         "calendar_feed",
+        "deletion_undo",
     )
 
 

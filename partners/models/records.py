@@ -80,6 +80,9 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Not a delete_ permission: nobody deletes outright; what a program
+        # manager deletes by mistake can be undone for a while (partners/mistakes.py).
+        permissions = [("fix_mistakes", "Can delete records entered by mistake, undo that, and merge duplicates")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(keep_in_touch_days__gte=1), name="organization_keep_in_touch_positive"

@@ -7,6 +7,7 @@ from core.list_views import FilteredTableView
 
 from ..filters import OrganizationFilter
 from ..forms import OrganizationForm
+from ..health import signals, with_health
 from ..history import organization_history
 from ..models import DeletionRequest, Interaction, Organization, PortalAccess, SupportDelivery, SupportRequest
 from ..tables import OrganizationTable
@@ -21,9 +22,10 @@ class OrganizationList(FilteredTableView):
     title = _("Partners")
     add_url_name = "partners:organization_create"
     add_permission = "partners.add_organization"
+    import_url_name = "partner_imports:upload"
 
     def get_queryset(self):
-        return (
+        return with_health(
             Organization.objects.with_contact_figures()
             .with_support_figures()
             .select_related("relationship_lead")
@@ -40,7 +42,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
     timeline_limit = 50
 
     def get_queryset(self):
-        return (
+        return with_health(
             Organization.objects.with_contact_figures()
             .with_support_figures()
             .with_interaction_total()
@@ -89,6 +91,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
             ),
             deletion_request=DeletionRequest.objects.filter(organization=organization).first(),
             history=organization_history(organization, self.request.user),
+            health_signals=signals(organization),
         )
         context["portal_open_for"] = {access.contact_id for access in context["portal_accesses"] if access.is_active}
         return context

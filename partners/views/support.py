@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
@@ -119,3 +120,9 @@ class SupportDeliveryCreate(DeliveryFormMixin, CreateView):
 class SupportDeliveryEdit(DeliveryFormMixin, UpdateView):
     permission_required = "partners.change_supportdelivery"
     success_message = _("Delivery updated.")
+
+    def get_context_data(self, **kwargs):
+        # A delivery has no page of its own: its Delete is on its edit page.
+        context = super().get_context_data(**kwargs)
+        context["delete_url"] = reverse("partners:delivery_delete", args=[self.kwargs["pk"]])
+        return context

@@ -174,7 +174,8 @@ def log_in(page, live_server, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     check_page(page, "login")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/")
+    # Home: My work, or the dashboard for leadership (partners/views/home.py).
+    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/(dashboard/)?$"))
     check_page(page, "home")
 
 

@@ -93,7 +93,8 @@ LISTS = {
 def headers(list_name: str) -> dict[str, str]:
     """Column name -> header, as the export writes them (model verbose names included)."""
     table_class = LISTS[list_name][2]
-    return {c.name: str(c.header) for c in table_class(table_class._meta.model.objects.none()).columns}
+    table = table_class(table_class._meta.model.objects.none())
+    return {c.name: str(c.header) for c in table.columns.iterall()}  # hidden ones are exported too
 
 
 def export(client, list_name: str, export_format: str, **query):

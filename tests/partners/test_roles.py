@@ -10,8 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 # A person's own calendar address: made and stopped by that person through
-# its page (partners/views/follow_ups.py), never through a role.
-PERSONAL = {"followupfeed"}
+# its page (partners/views/follow_ups.py), never through a role; and the
+# note of what was deleted as a mistake, written and read by the delete and
+# undo pages (partners.fix_mistakes), never through a model permission; and
+# the record of an import, kept for its undo by the import pages.
+PERSONAL = {"followupfeed", "deletedrecord", "importbatch"}
 
 
 def partners_models() -> list[str]:
@@ -44,11 +47,19 @@ def test_program_managers_add_change_and_view_our_records_and_read_notes():
     expected = {f"{action}_{model}" for model in ours for action in ("add", "change", "view")}
     expected |= {f"view_{model}" for model in PARTNER_SIDE}
 
-    assert codenames(PROGRAM_MANAGERS) == expected | {"view_confidential_notes", "carry_out_deletion"}
+    assert codenames(PROGRAM_MANAGERS) == expected | {"view_confidential_notes", "carry_out_deletion", "fix_mistakes"}
 
 
 def test_program_managers_cannot_delete():
+    # They delete what was entered by mistake through pages that let it be
+    # undone (fix_mistakes), never outright.
     assert not {c for c in codenames(PROGRAM_MANAGERS) if c.startswith("delete_")}
+
+
+def test_only_program_managers_fix_mistakes(program_manager, leader, outsider):
+    assert program_manager.has_perm("partners.fix_mistakes")
+    assert not leader.has_perm("partners.fix_mistakes")
+    assert not outsider.has_perm("partners.fix_mistakes")
 
 
 def test_leadership_only_views_and_never_reads_notes():

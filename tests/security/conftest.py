@@ -95,7 +95,7 @@ def build_dataset() -> SimpleNamespace:
     from audit.models import AuditAction
     from audit.trail import record
     from digests.models import Digest
-    from partners.models import DeletionRequest, PortalAccess
+    from partners.models import DeletedRecord, DeletionRequest, PortalAccess
     from portal import sessions as portal_sessions
     from surveys.models import (
         AgencyTerm,
@@ -235,6 +235,7 @@ def build_dataset() -> SimpleNamespace:
         elsewhere_portal_key=elsewhere_key,
         portal_link=portal_sessions.new_link(portal_access),
         calendar_token=_calendar_feed(manager),
+        deleted_record=DeletedRecord.objects.create(kind="interaction", object_id=MISSING_PK, deleted_by=manager),
     )
 
 

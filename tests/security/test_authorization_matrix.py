@@ -57,7 +57,7 @@ POST_BODY = {"matrix": "1"}
 TABLE = """
 #                                                   anonymous  respondent manager    leader     admin      no group   partner
 # route                      kwargs                 GET  POST  GET  POST  GET  POST  GET  POST  GET  POST  GET  POST  GET  POST
-home                         -                      L    L     L    L     200  405   200  405   200  405   200  405   404  404
+home                         -                      L    L     L    L     200  405   302  405   200  405   200  405   404  404
 login                        -                      200  400   200  400   302  302   302  302   302  302   302  302   404  404
 logout                       -                      L    L     L    L     405  302*  405  302*  405  302*  405  302*  404  404
 password_change              -                      L    L     L    L     200  400   200  400   200  400   200  400   404  404
@@ -92,10 +92,22 @@ partners:follow_up_snooze    pk=interaction         L    L     L    L     405  3
 partners:follow_up_reassign  pk=interaction         L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:calendar_feed       -                      L    L     L    L     200  400   200  400   200  400   403  403   404  404
 partners:follow_up_calendar  token=calendar_token   404  405   404  405   200  405   404  405   404  405   404  405   404  404
+partner_imports:upload      -                      L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partner_imports:confirm     -                      L    L     L    L     405  400   403  403   405  400   403  403   404  404
+partner_imports:undo        -                      L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:organization_delete pk=organization        L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:contact_delete      pk=contact             L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:interaction_delete  pk=interaction         L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:request_delete      pk=request             L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:delivery_delete     pk=delivery            L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:deletion_undo       pk=deleted_record      L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:organization_merge  pk=organization        L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:contact_merge       pk=contact             L    L     L    L     200  400   403  403   200  400   403  403   404  404
 search:results               -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 dashboard:index              -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 dashboard:report             -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 dashboard:export             name=export_name       L    L     L    L     200* 405   200* 405   200* 405   403  403   404  404
+dashboard:export_xlsx        name=export_name       L    L     L    L     200* 405   200* 405   200* 405   403  403   404  404
 surveys:survey_list          -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 surveys:survey_create        -                      L    L     L    L     200  400   403  403   200  400   403  403   404  404
 surveys:survey_detail        pk=survey              L    L     L    L     200  405   200  405   200  405   403  403   404  404
