@@ -36,9 +36,10 @@ class Page:
     grow: Callable | None = None  # adds n rows of the page's main table
     main_table: str = ""
     limit_ms: int = MEDIAN_TARGET_MS
+    query: str = ""  # a query string, for a page that needs one (search)
 
     def url(self, targets: dict) -> str:
-        return reverse(self.url_name, args=[targets[self.target]] if self.target else [])
+        return reverse(self.url_name, args=[targets[self.target]] if self.target else []) + self.query
 
 
 PAGES = [
@@ -57,6 +58,9 @@ PAGES = [
          limit_ms=DASHBOARD_TARGET_MS),
     Page("Board report", "dashboard:report", grow=page_rows.organizations, main_table="partners and their work",
          limit_ms=DASHBOARD_TARGET_MS),
+    Page("Contact list", "partners:contact_list"),
+    Page("Search (two words)", "search:results", grow=page_rows.organizations, main_table="partners",
+         query="?q=night+crew"),
     Page("Survey list", "surveys:survey_list", grow=page_rows.surveys, main_table="surveys"),
     Page("Survey detail", "surveys:survey_detail", "survey", page_rows.rounds, "rounds"),
     Page("Round detail", "surveys:round_detail", "round", page_rows.invitations, "invitations"),

@@ -60,6 +60,11 @@ STATE_DEPENDENT_FORMS = {
     "two_factor:recovery_codes": "shown only to a user who has set up a second factor",
     # Its bad input is tested in tests/surveys/test_field_surveys.py.
     "surveys:respond_card": "shown only while the round has printed cards",
+    # Their bad input is tested in tests/partners/test_merge.py and test_import.py.
+    "partners:organization_merge": "shown only once the other partner is chosen",
+    "partners:contact_merge": "shown only once the other contact is chosen",
+    "partner_imports:confirm": "shown only on the preview of an uploaded file",
+    "partner_imports:undo": "shown only after an import",
 }
 
 
