@@ -14,7 +14,7 @@ from .portal_changes import changes_for_lead
 
 
 def follow_up_content(user, today: date) -> dict:
-    """What a lead needs to hear about today: ten queries at most."""
+    """What a lead needs to hear about today: thirteen queries at most."""
     follow_ups = list(
         Interaction.objects.for_user(user)
         .follow_ups_due(today)

