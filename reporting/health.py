@@ -22,6 +22,9 @@ from .tables import Column, Figure, Table
 if TYPE_CHECKING:
     from .queries import DashboardData
 
+# Partners listed in the dashboard's panel at most.
+PANEL_ROWS = 25
+
 
 def group_rating(data: "DashboardData") -> dict | None:
     """The latest released round (or pooled rounds) of partner surveys in
@@ -50,9 +53,11 @@ def group_rating_line(rating: dict | None) -> str:
 def attention_figure(data: "DashboardData") -> Figure:
     """Partners in scope needing attention today, by name, with the reasons.
     Five queries, whatever the number of partners."""
-    partners = needing_attention(
+    flagged = needing_attention(
         Organization.objects.filter(data.scope.organizations()).select_related("relationship_lead"), data.today
     )
+    # The ones with the most signals first; a long list is the partner list's job.
+    partners = sorted(flagged, key=lambda p: -len(p.health_signals))[:PANEL_ROWS]  # type: ignore[attr-defined]
     columns = [
         Column(_("Partner"), "text"),
         Column(_("Stage"), "text"),
@@ -74,6 +79,11 @@ def attention_figure(data: "DashboardData") -> Figure:
         "Partners with at least one signal on today: keep-in-touch slipping, requests waiting longer than usual, "
         "deliveries they said did not arrive, follow-ups overdue."
     )
+    if len(flagged) > PANEL_ROWS:
+        note += " " + _(
+            "%(n)s partners need attention; the %(shown)s with the most signals are listed here, and the "
+            "partner list's “Needs attention” filter shows them all."
+        ) % {"n": len(flagged), "shown": PANEL_ROWS}
     if line := group_rating_line(group_rating(data)):
         note = f"{note} {line}"
     return Figure("needs-attention", _("Partnerships needing attention"), table, note=note, wide=True)
