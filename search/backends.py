@@ -7,6 +7,8 @@ PostgreSQL: full-text search ('simple' configuration, so no language's
 stemming or stop words, over unaccented text), each word a prefix ("nalox"
 finds "Naloxone"), ranked by ts_rank over weighted fields, plus trigram
 word similarity on names, which also finds near misses ("Rosa" for "Rossa").
+Both are served by GIN indexes on the same expressions
+(search/migrations/0002_search_indexes.py).
 
 SQLite (development and tests): every word must appear in one of the
 fields, compared folded (search_fold, search/apps.py); ranked by how many
@@ -21,8 +23,6 @@ from django.db.models.functions import Cast
 
 from .kinds import Kind
 
-# word_similarity above which a name counts as a match by spelling alone.
-SPELLING_THRESHOLD = 0.5
 # Aliases, not annotations: used to filter and order, never fetched.
 RANK = "search_rank"
 
@@ -41,29 +41,24 @@ def ranked(kind: Kind, words: list[str], limit: int) -> list:
 
 
 def postgres_ranked(rows: QuerySet, kind: Kind, words: list[str]) -> QuerySet:
-    from django.contrib.postgres.lookups import Unaccent
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+    """The expressions here are the ones search/migrations/0002 indexes, so
+    PostgreSQL reads the GIN indexes rather than every row."""
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
 
-    weights = "ABCD"[: len(kind.fields)]  # PostgreSQL's four weights, the first field highest
-    vector = reduce(
-        add,
-        (
-            SearchVector(Unaccent(F(field)), config="simple", weight=weight)
-            for field, weight in zip(kind.fields, weights, strict=True)
-        ),
-    )
-    # Words are letters and digits only (query_words), so the raw tsquery cannot be malformed.
-    query = SearchQuery(Unaccent(Value(" & ".join(f"{word}:*" for word in words))), config="simple", search_type="raw")
-    rank: Expression = SearchRank(vector, query)
+    document = Func(*(F(field) for field in kind.fields), function="search_document", output_field=SearchVectorField())
+    # Words are letters and digits only, already folded (query_words), so the raw tsquery cannot be malformed.
+    query = SearchQuery(" & ".join(f"{word}:*" for word in words), config="simple", search_type="raw")
+    rank: Expression = SearchRank(document, query)
     matches = Q(search_document=query)
     if kind.name_fields:
         phrase = " ".join(words)
-        spelling = [TrigramWordSimilarity(phrase, Unaccent(F(field))) for field in kind.name_fields]
-        closest = spelling[0] if len(spelling) == 1 else Func(*spelling, function="GREATEST")
-        rows = rows.alias(search_spelling=closest)
-        matches |= Q(search_spelling__gte=SPELLING_THRESHOLD)
-        rank = rank + F("search_spelling")
-    return rows.alias(search_document=vector, **{RANK: Cast(rank, FloatField())}).filter(matches)
+        for position, field in enumerate(kind.name_fields):
+            rows = rows.alias(**{f"search_name_{position}": Func(F(field), function="search_fold")})
+            # word_similarity above the connection's threshold (search/apps.py), served by the trigram index.
+            matches |= Q(**{f"search_name_{position}__trigram_word_similar": phrase})
+        spelling = [TrigramWordSimilarity(phrase, F(f"search_name_{n}")) for n in range(len(kind.name_fields))]
+        rank = rank + (spelling[0] if len(spelling) == 1 else Func(*spelling, function="GREATEST"))
+    return rows.alias(search_document=document, **{RANK: Cast(rank, FloatField())}).filter(matches)
 
 
 def fallback_ranked(rows: QuerySet, kind: Kind, words: list[str]) -> QuerySet:

@@ -20,7 +20,7 @@ class Kind:
     key: str
     title: str | Promise
     permission: str
-    fields: tuple[str, ...]
+    fields: tuple[str, ...]  # at most three: search_document() weighs three (search/migrations/0002)
     # Fields compared by spelling too (trigram similarity, on PostgreSQL):
     # short names, where a near miss is most likely what was meant.
     name_fields: tuple[str, ...]
