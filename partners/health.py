@@ -13,6 +13,7 @@ partner (reporting/health.py has the group's rating from released units)."""
 
 import datetime
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import models
@@ -177,12 +178,28 @@ def reasons(organization: Organization) -> str:
     return "; ".join(signal.reason for signal in signals(organization))
 
 
-def needing_attention(queryset: models.QuerySet, today: datetime.date | None = None) -> list[Organization]:
+@dataclass(frozen=True)
+class Attention:
+    count: int  # partners needing attention
+    partners: list[Organization]  # all of them, or the `limit` with the most signals
+
+
+def attention(
+    queryset: models.QuerySet,
+    today: datetime.date | None = None,
+    *,
+    limit: int | None = None,
+    overdue: set[int] | None = None,
+) -> Attention:
     """The partners of `queryset` that need attention, by name, with the
-    figures of with_health and `health_signals` set on each. Five queries
-    whatever the number of partners: the same signals as with_health, each
-    counted in one grouped scan rather than once per partner (a dashboard
-    over 2,000 partners took 0.9 s the other way)."""
+    figures of with_health and `health_signals` set on each: all of them, or
+    with `limit` only those with the most signals (ties by name). The same
+    signals as with_health, each counted in one grouped scan rather than once
+    per partner (a dashboard over 2,000 partners took 0.9 s the other way),
+    and only the partners shown are fetched whole. `overdue`: the ids of the
+    partners past keep-in-touch today, when the caller has them already.
+    Six queries (five given `overdue`, one more with `limit`), whatever the
+    number of partners."""
     today = today or timezone.localdate()
     usual = usual_days_by_category(today)
     mine = queryset.values("pk")
@@ -194,16 +211,23 @@ def needing_attention(queryset: models.QuerySet, today: datetime.date | None = N
     waiting = by_partner(_waiting(usual, today).annotate(usual=_usual_time(usual)), "organization", over=Min("usual"))
     missing = by_partner(_missing(today), "delivery__organization")
     follow_ups = by_partner(_overdue_follow_ups(today), "organization")
-    flagged = set(waiting) | set(missing) | set(follow_ups)
-    partners = list(
-        queryset.with_contact_figures(today)  # type: ignore[attr-defined]
-        .filter(Q(is_overdue=True) | Q(pk__in=flagged))
-        .order_by("name")
-    )
+    if overdue is None:
+        overdue = set(queryset.with_contact_figures(today).filter(is_overdue=True).values_list("pk", flat=True))  # type: ignore[attr-defined]
+    signal_count = Counter([*overdue, *waiting, *missing, *follow_ups])
+    chosen = list(signal_count)
+    if limit is not None:
+        names = dict(queryset.order_by().values_list("pk", "name"))
+        chosen = sorted(chosen, key=lambda pk: (-signal_count[pk], names[pk]))[:limit]
+    partners = list(queryset.with_contact_figures(today).filter(pk__in=chosen).order_by("name"))  # type: ignore[attr-defined]
     for partner in partners:
         partner.waiting_requests = waiting.get(partner.pk, {}).get("n", 0)
         partner.waiting_over_days = waiting.get(partner.pk, {}).get("over")
         partner.missing_deliveries = missing.get(partner.pk, {}).get("n", 0)
         partner.overdue_follow_ups = follow_ups.get(partner.pk, {}).get("n", 0)
         partner.health_signals = signals(partner)
-    return partners
+    return Attention(len(signal_count), partners)
+
+
+def needing_attention(queryset: models.QuerySet, today: datetime.date | None = None) -> list[Organization]:
+    """Every partner of `queryset` that needs attention (attention above)."""
+    return attention(queryset, today).partners

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from partners.health import needing_attention
+from partners.health import attention
 from partners.models import Organization
 
 from .tables import Column, Figure, Table
@@ -51,13 +51,17 @@ def group_rating_line(rating: dict | None) -> str:
 
 
 def attention_figure(data: "DashboardData") -> Figure:
-    """Partners in scope needing attention today, by name, with the reasons.
-    Five queries, whatever the number of partners."""
-    flagged = needing_attention(
-        Organization.objects.filter(data.scope.organizations()).select_related("relationship_lead"), data.today
+    """Partners in scope needing attention today, by name, with the reasons:
+    the PANEL_ROWS with the most signals, as a long list is the partner
+    list's job. Five queries, whatever the number of partners (the ones past
+    keep-in-touch are the dashboard's own figure)."""
+    found = attention(
+        Organization.objects.filter(data.scope.organizations()).select_related("relationship_lead"),
+        data.today,
+        limit=PANEL_ROWS,
+        overdue={partner.pk for partner in data.overdue_partners},
     )
-    # The ones with the most signals first; a long list is the partner list's job.
-    partners = sorted(flagged, key=lambda p: -len(p.health_signals))[:PANEL_ROWS]  # type: ignore[attr-defined]
+    partners = sorted(found.partners, key=lambda p: -len(p.health_signals))  # type: ignore[attr-defined]
     columns = [
         Column(_("Partner"), "text"),
         Column(_("Stage"), "text"),
@@ -79,11 +83,11 @@ def attention_figure(data: "DashboardData") -> Figure:
         "Partners with at least one signal on today: keep-in-touch slipping, requests waiting longer than usual, "
         "deliveries they said did not arrive, follow-ups overdue."
     )
-    if len(flagged) > PANEL_ROWS:
+    if found.count > PANEL_ROWS:
         note += " " + _(
             "%(n)s partners need attention; the %(shown)s with the most signals are listed here, and the "
             "partner list's “Needs attention” filter shows them all."
-        ) % {"n": len(flagged), "shown": PANEL_ROWS}
+        ) % {"n": found.count, "shown": PANEL_ROWS}
     if line := group_rating_line(group_rating(data)):
         note = f"{note} {line}"
     return Figure("needs-attention", _("Partnerships needing attention"), table, note=note, wide=True)
