@@ -5,13 +5,15 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.table_columns import MoneyColumn
+from core.table_columns import MoneyColumn, SelectColumn
 
 from .health import reasons
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
 
 
 class OrganizationTable(tables.Table):
+    # For the bulk form above the list (partners/bulk.py).
+    selected = SelectColumn("bulk-partners", "bulk-partners")
     name = tables.Column(linkify=True)
     relationship_lead = tables.Column(verbose_name=_("Lead"))
     last_contact = tables.DateColumn(verbose_name=_("Last contact"), format="j M Y")
@@ -27,7 +29,15 @@ class OrganizationTable(tables.Table):
     class Meta:
         model = Organization
         fields = ("name", "kind", "stage", "relationship_lead", "last_contact", "days_since_contact")
-        sequence = (*fields, "is_overdue", "outstanding_requests", "needs_attention", "tags", "lived_experience_led")
+        sequence = (
+            "selected",
+            *fields,
+            "is_overdue",
+            "outstanding_requests",
+            "needs_attention",
+            "tags",
+            "lived_experience_led",
+        )
         order_by = "name"
         empty_text = _("No partners match these filters.")
 

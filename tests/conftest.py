@@ -122,6 +122,7 @@ def sample_rows(db):
 URL_ARGS = {
     "organization_list": {},
     "organization_create": {},
+    "organization_bulk": {},
     "organization_detail": {"pk": "organization"},
     "organization_edit": {"pk": "organization"},
     "contact_create": {"organization_pk": "organization"},

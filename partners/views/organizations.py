@@ -5,6 +5,7 @@ from django.views.generic import CreateView, DetailView, UpdateView
 
 from core.list_views import FilteredTableView
 
+from ..bulk import BulkPartnerForm
 from ..filters import OrganizationFilter
 from ..forms import OrganizationForm
 from ..health import signals, with_health
@@ -12,6 +13,16 @@ from ..history import organization_history
 from ..models import DeletionRequest, Interaction, Organization, PortalAccess, SupportDelivery, SupportRequest
 from ..tables import OrganizationTable
 from .base import BadInputStatusMixin, StaffPermissionMixin, TitledFormMixin, listed_contacts
+
+
+def partner_rows():
+    """The partner list's rows, with every figure its columns show."""
+    return with_health(
+        Organization.objects.with_contact_figures()
+        .with_support_figures()
+        .select_related("relationship_lead")
+        .prefetch_related("tags")
+    )
 
 
 class OrganizationList(FilteredTableView):
@@ -25,12 +36,13 @@ class OrganizationList(FilteredTableView):
     import_url_name = "partner_imports:upload"
 
     def get_queryset(self):
-        return with_health(
-            Organization.objects.with_contact_figures()
-            .with_support_figures()
-            .select_related("relationship_lead")
-            .prefetch_related("tags")
-        )
+        return partner_rows()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["bulk_form"] = BulkPartnerForm(may_change=self.request.user.has_perm("partners.change_organization"))
+        context["bulk_template"] = "partners/_bulk_form.html"
+        return context
 
 
 class OrganizationDetail(StaffPermissionMixin, DetailView):

@@ -94,7 +94,8 @@ def headers(list_name: str) -> dict[str, str]:
     """Column name -> header, as the export writes them (model verbose names included)."""
     table_class = LISTS[list_name][2]
     table = table_class(table_class._meta.model.objects.none())
-    return {c.name: str(c.header) for c in table.columns.iterall()}  # hidden ones are exported too
+    # Hidden columns are exported too; a row's tick box is not.
+    return {c.name: str(c.header) for c in table.columns.iterall() if not c.column.exclude_from_export}
 
 
 def export(client, list_name: str, export_format: str, **query):
