@@ -67,10 +67,9 @@ class BulkPartnerForm(forms.Form):
         return partners
 
     def clean(self):
-        cleaned = super().clean()
-        field, message = NEEDS.get(cleaned.get("action", ""), ("", ""))
-        if field and not cleaned.get(field):
-            self.add_error(field, message)
+        cleaned = super().clean() or {}
+        if (needed := NEEDS.get(cleaned.get("action", ""))) and not cleaned.get(needed[0]):
+            self.add_error(*needed)
         return cleaned
 
     @property
