@@ -1,12 +1,16 @@
 from django.urls import path
 
-from .views import bulk, contacts, follow_ups, interactions, merging, mistakes, organizations, support
+from .views import bulk, contacts, follow_ups, interactions, merging, mistakes, organizations, support, tags
 
 app_name = "partners"
 urlpatterns = [
     path("", organizations.OrganizationList.as_view(), name="organization_list"),
     path("new/", organizations.OrganizationCreate.as_view(), name="organization_create"),
     path("ticked/", bulk.organization_bulk, name="organization_bulk"),
+    path("tags/", tags.tag_list, name="tag_list"),
+    path("tags/new/", tags.TagCreate.as_view(), name="tag_create"),
+    path("tags/<int:pk>/edit/", tags.TagEdit.as_view(), name="tag_edit"),
+    path("tags/<int:pk>/delete/", tags.tag_delete, name="tag_delete"),
     path("<int:pk>/", organizations.OrganizationDetail.as_view(), name="organization_detail"),
     path("<int:pk>/edit/", organizations.OrganizationEdit.as_view(), name="organization_edit"),
     path("<int:organization_pk>/contacts/new/", contacts.ContactCreate.as_view(), name="contact_create"),

@@ -105,9 +105,12 @@ def sample_rows(db):
         OrganizationFactory,
         SupportDeliveryFactory,
         SupportRequestFactory,
+        TagFactory,
     )
 
     organization = OrganizationFactory(name="Sample partner")
+    tag = TagFactory(name="Sample tag")
+    organization.tags.add(tag)  # carried, so a tag's deletion is refused
     support_request = SupportRequestFactory(organization=organization)
     return SimpleNamespace(
         organization=organization,
@@ -115,6 +118,7 @@ def sample_rows(db):
         interaction=InteractionFactory(organization=organization, confidential_notes="Sample secret note."),
         request=support_request,
         delivery=SupportDeliveryFactory(request=support_request),
+        tag=tag,
     )
 
 
@@ -154,6 +158,10 @@ URL_ARGS = {
     "deletion_undo": {"pk": "=1"},  # a DeletedRecord's id; tests/partners/test_delete_and_undo.py makes real ones
     "organization_merge": {"pk": "organization"},
     "contact_merge": {"pk": "contact"},
+    "tag_list": {},
+    "tag_create": {},
+    "tag_edit": {"pk": "tag"},
+    "tag_delete": {"pk": "tag"},
 }
 
 

@@ -44,6 +44,9 @@ class Tag(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("partners:tag_list")
+
 
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)

@@ -1,5 +1,6 @@
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
 
@@ -42,6 +43,8 @@ class OrganizationList(FilteredTableView):
         context = super().get_context_data(**kwargs)
         context["bulk_form"] = BulkPartnerForm(may_change=self.request.user.has_perm("partners.change_organization"))
         context["bulk_template"] = "partners/_bulk_form.html"
+        if self.request.user.has_perm("partners.view_tag"):
+            context["more_links"] = [(reverse("partners:tag_list"), _("Tags"))]
         return context
 
 

@@ -60,6 +60,7 @@ def test_main_pages_fit_pass_axe_and_are_photographed(open_page, live_server, de
     staff_pages = [
         ("home", "/"),
         ("partners", "/partners/"),
+        ("tags", "/partners/tags/"),
         ("partner-detail", partner.get_absolute_url()),
         ("interaction-form", f"/partners/{partner.pk}/interactions/new/"),
         ("surveys", "/surveys/"),

@@ -70,6 +70,10 @@ two_factor:disable           -                      L    L     L    L     405  3
 partners:organization_list   -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 partners:organization_create -                      L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:organization_bulk   -                      L    L     L    L     405  400   405  400   405  400   403  403   404  404
+partners:tag_list            -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
+partners:tag_create          -                      L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:tag_edit            pk=tag                 L    L     L    L     200  400   403  403   200  400   403  403   404  404
+partners:tag_delete          pk=tag                 L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:organization_detail pk=organization        L    L     L    L     200  405   200  405   200  405   403  403   404  404
 partners:organization_edit   pk=organization        L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:contact_create      organization_pk=org    L    L     L    L     200  400   403  403   200  400   403  403   404  404
