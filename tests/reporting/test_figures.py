@@ -195,6 +195,20 @@ class TestSurveys:
     def test_responses_and_you_said_we_did_items(self, hand_data):
         assert data().survey_totals == {"responses": 15, "released": 11, "loop_items": 1, "rounds": 3}
 
+    def test_totals_leave_paper_answers_to_the_round_page_and_never_count_invitations(self, hand_data):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from surveys.services.answering import record_response
+
+        record_response(hand_data.p1, [], paper=True)
+
+        with CaptureQueriesContext(connection) as queries:
+            totals = data().survey_totals
+        assert totals["responses"] == 15 and totals["rounds"] == 3
+        # The period before needs only these totals: invitations are the largest survey table.
+        assert not any("surveys_invitation" in query["sql"] for query in queries.captured_queries)
+
     def test_a_period_with_no_rounds(self, hand_data):
         empty = data(start="2025-07-01", end="2025-12-31")
         assert empty.rounds == [] and empty.domain_scores == [] and empty.partner_trend == []
