@@ -68,6 +68,18 @@ def decrypt(stored: str) -> str:
     return plain.decode()
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's bytes, encrypted as text fields are (attachments)."""
+    return _configured().encrypt(data)
+
+
+def decrypt_bytes(stored: bytes) -> bytes:
+    try:
+        return _configured().decrypt(bytes(stored))
+    except InvalidToken as exc:
+        raise DecryptionError("Cannot decrypt: written with a key that is not in FIELD_ENCRYPTION_KEYS.") from exc
+
+
 def blind_index(value: str, purpose: str) -> str:
     """A keyed hash (HMAC-SHA256, 64 hex characters) of `value`, so that an
     encrypted column can still be matched for equality ("is this address already

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("partners/import/", include("partners.import_urls")),
     path("partners/", include("partners.urls")),
+    path("files/", include("attachments.urls")),
     path("dashboard/", include("reporting.urls")),
     path("search/", include("search.urls")),
     path("", include("surveys.urls")),

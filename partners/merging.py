@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.subqueries import count_of
 
-from .mistakes import survey_invitations
+from .mistakes import attached_files, survey_invitations
 from .models import (
     Contact,
     DeletionRequest,
@@ -80,6 +80,7 @@ def partner_merge_plan(kept: Organization, removed: Organization) -> MergePlan:
         "n_deliveries": count_of(SupportDelivery.objects.all(), "organization"),
         "n_confirmations": count_of(DeliveryConfirmation.objects.all(), "delivery__organization"),
         "n_portal_accesses": count_of(PortalAccess.objects.all(), "contact__organization"),
+        "n_files": count_of(attached_files(), "organization"),
     }
     row = Organization.objects.filter(pk=removed.pk).annotate(**figures).values(*figures).get()
     plan = MergePlan(
@@ -153,8 +154,8 @@ def merge_contacts(kept: Contact, removed: Contact) -> Contact:
 @transaction.atomic
 def merge_partners(kept: Organization, removed: Organization) -> Organization:
     """Moves every contact, interaction, request and delivery (with the
-    partner's confirmations and portal access, which belong to them) and
-    the tags of `removed` to `kept`, fills `kept`'s blanks, then deletes
+    partner's confirmations and portal access, which belong to them), the
+    files attached to it and the tags of `removed` to `kept`, fills `kept`'s blanks, then deletes
     `removed`. Contacts of the same name are merged (merge_contacts)."""
     _refuse_if_unmergeable(kept, removed)
     if DeletionRequest.objects.filter(organization=removed).exists():
@@ -169,6 +170,7 @@ def merge_partners(kept: Organization, removed: Organization) -> Organization:
             row.organization = kept
             row.save(update_fields=["organization"])
     kept.tags.add(*removed.tags.all())
+    attached_files().filter(organization=removed).update(organization=kept)
     _fill_blanks(kept, removed, ORGANIZATION_BLANKS)
     kept.do_not_name_publicly = kept.do_not_name_publicly or removed.do_not_name_publicly
     kept.save()

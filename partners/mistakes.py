@@ -8,7 +8,8 @@ people present at interactions, a deleted request's deliveries, who asked
 or confirmed something. Survey invitations have no history and are not
 restored (the confirmation page says so). A partner's request to have its
 record deleted is another path (services.delete_organization_record),
-which keeps no history and cannot be undone."""
+which keeps no history and cannot be undone. Files attached to the rows
+that go are deleted for good (attached_files)."""
 
 from collections.abc import Iterable
 from typing import Any, cast
@@ -70,6 +71,13 @@ def survey_invitations() -> models.QuerySet:
     return Contact._meta.get_field("invitations").related_model._default_manager.all()  # type: ignore[union-attr]
 
 
+def attached_files() -> models.QuerySet:
+    """Files attached to partners, interactions and deliveries, through the
+    relation (the attachments app sits above this one). They are deleted
+    with their record and do not come back with Undo (the page says so)."""
+    return Organization._meta.get_field("attachments").related_model._default_manager.all()  # type: ignore[union-attr]
+
+
 def _key(model: type[models.Model]) -> str:
     return model._meta.model_name or ""
 
@@ -91,6 +99,9 @@ def what_goes_with(kind: str, obj: models.Model) -> dict[str, int]:
             "portal_accesses": count_of(PortalAccess.objects.all(), "contact__organization"),
             "invitations": count_of(survey_invitations(), "contact__organization"),
             "tags": count_of(Organization.tags.through.objects.all(), "organization"),
+            "files": count_of(attached_files(), "organization")
+            + count_of(attached_files(), "interaction__organization")
+            + count_of(attached_files(), "delivery__organization"),
         }
     elif kind == DeletedKind.CONTACT:
         figures = {
@@ -99,11 +110,17 @@ def what_goes_with(kind: str, obj: models.Model) -> dict[str, int]:
             "invitations": count_of(survey_invitations(), "contact"),
         }
     elif kind == DeletedKind.INTERACTION:
-        figures = {"people_present": count_of(Interaction.contacts.through.objects.all(), "interaction")}
+        figures = {
+            "people_present": count_of(Interaction.contacts.through.objects.all(), "interaction"),
+            "files": count_of(attached_files(), "interaction"),
+        }
     elif kind == DeletedKind.REQUEST:
         figures = {"unrequested": count_of(SupportDelivery.objects.all(), "request")}
     else:
-        figures = {"confirmations": count_of(DeliveryConfirmation.objects.all(), "delivery")}
+        figures = {
+            "confirmations": count_of(DeliveryConfirmation.objects.all(), "delivery"),
+            "files": count_of(attached_files(), "delivery"),
+        }
     # Prefixed: "contacts" and the like are the reverse relations' names.
     named = {f"n_{name}": figure for name, figure in figures.items()}
     row = type(obj)._default_manager.filter(pk=pk).annotate(**named).values(*named).get()

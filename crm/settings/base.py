@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "partners",
+    "attachments",
     "surveys",
     "reporting",
     "digests",
@@ -209,6 +210,8 @@ ORGANIZATION_NAME = env("ORGANIZATION_NAME", default="").strip() or DEMO_ORGANIZ
 CURRENCY = env("CURRENCY", default="USD").strip().upper()
 # How long a record deleted as a mistake can be put back (partners/mistakes.py).
 UNDO_MINUTES = env.int("UNDO_MINUTES", default=30)
+# The largest file that may be attached to a partner, interaction or delivery.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # No interaction, request or delivery is dated before this year (core/dates.py).
 ORGANIZATION_FOUNDED_YEAR = env.int("ORGANIZATION_FOUNDED_YEAR", default=1990)
 # Where "Leave this page" on the respondent's pages goes: a site nobody

@@ -97,6 +97,23 @@ def _sentences(kind: str, figures: dict[str, int]) -> list[str]:
     return said
 
 
+def _lost(kind: str, figures: dict[str, int]) -> str:
+    """What Undo does not bring back: survey invitations, attached files."""
+    lost = []
+    if files := figures.get("files", 0):
+        lost.append(
+            ngettext(
+                "%(n)d attached file is deleted for good: Undo does not bring it back.",
+                "%(n)d attached files are deleted for good: Undo does not bring them back.",
+                files,
+            )
+            % {"n": files}
+        )
+    if invitations_lost := _invitations_lost(kind, figures):
+        lost.append(invitations_lost)
+    return " ".join(lost)
+
+
 def _invitations_lost(kind: str, figures: dict[str, int]) -> str:
     invitations = figures.get("invitations", 0)
     if kind not in (DeletedKind.ORGANIZATION, DeletedKind.CONTACT) or not invitations:
@@ -150,7 +167,7 @@ def delete_record(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "kind_label": DeletedKind(kind).label,
         "form": form,
         "goes_with": _sentences(kind, figures),
-        "lost": _invitations_lost(kind, figures),
+        "lost": _lost(kind, figures),
         "refusal": refusal,
         "back": _back_to(kind, obj),
         "is_organization": kind == DeletedKind.ORGANIZATION,

@@ -125,4 +125,5 @@ class SupportDeliveryEdit(DeliveryFormMixin, UpdateView):
         # A delivery has no page of its own: its Delete is on its edit page.
         context = super().get_context_data(**kwargs)
         context["delete_url"] = reverse("partners:delivery_delete", args=[self.kwargs["pk"]])
+        context["files_parent"] = self.object  # a receipt, a photo: attachments/
         return context

@@ -135,6 +135,14 @@ def build_dataset() -> SimpleNamespace:
     interaction.contacts.add(contact)
     support_request = f.SupportRequestFactory(organization=organization)
     delivery = f.SupportDeliveryFactory(request=support_request, delivered_by=manager)
+    # A file that is part of the confidential notes, named with the canary:
+    # leadership and the partner must never see even its name.
+    from attachments.kinds import FileKind
+    from attachments.storage import store
+
+    attachment = store(
+        interaction, "interaction", f"{CANARY_NOTE}.txt", FileKind.TEXT, CANARY_NOTE.encode(), manager, True
+    )
 
     survey = f.SurveyFactory(status="active", anonymous=True)
     question = f.QuestionFactory(survey=survey, kind="agreement", required=True)
@@ -200,6 +208,7 @@ def build_dataset() -> SimpleNamespace:
         interaction=interaction,
         request=support_request,
         delivery=delivery,
+        attachment=attachment,
         survey=survey,
         question=question,
         schedule=schedule,

@@ -70,6 +70,11 @@ two_factor:disable           -                      L    L     L    L     405  3
 partners:organization_list   -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 partners:organization_create -                      L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:organization_bulk   -                      L    L     L    L     405  400   405  400   405  400   403  403   404  404
+attachments:upload_partner   pk=organization        L    L     L    L     405  400   403  403   405  400   403  403   404  404
+attachments:upload_interaction pk=interaction       L    L     L    L     405  400   403  403   405  400   403  403   404  404
+attachments:upload_delivery  pk=delivery            L    L     L    L     405  400   403  403   405  400   403  403   404  404
+attachments:download         pk=attachment          L    L     L    L     200* 405   404  405   200* 405   403  403   404  404
+attachments:delete           pk=attachment          L    L     L    L     200  302*  403  403   200  302*  403  403   404  404
 partners:tag_list            -                      L    L     L    L     200  405   200  405   200  405   403  403   404  404
 partners:tag_create          -                      L    L     L    L     200  400   403  403   200  400   403  403   404  404
 partners:tag_edit            pk=tag                 L    L     L    L     200  400   403  403   200  400   403  403   404  404
@@ -205,9 +210,9 @@ admin:view_on_site                                  A    A     A    A     A    A
 admin/\(\?P<url>\.\*\)\$                            A    A     A    A     A    A     A    A     404  404   A    A     404  404
 admin/\w+/\w+/<path:object_id>/                     L    L     L    L     A    A     A    A     302  302   A    A     404  404
 # Read-only by design: the audit trail, sending state, lockout records, digests.
-admin:(axes_\w+|audit_\w+|digests_\w+|accounts_\w+)_add L    L     L    L     A    A     A    A     403  403   A    A     404  404
+admin:(axes_\w+|audit_\w+|digests_\w+|accounts_\w+|attachments_\w+)_add L    L     L    L     A    A     A    A     403  403   A    A     404  404
 admin:surveys_(invitation|round)_add                L    L     L    L     A    A     A    A     403  403   A    A     404  404
-admin:(audit_auditevent|surveys_invitation)_change  L    L     L    L     A    A     A    A     200  403   A    A     404  404
+admin:(audit_auditevent|surveys_invitation|attachments_attachment)_change L L L L A A A A 200 403 A A 404 404
 admin:audit_auditevent_delete                       L    L     L    L     A    A     A    A     403  403   A    A     404  404
 admin:(axes_\w+|digests_digest)_change              L    L     L    L     A    A     A    A     200  302   A    A     404  404
 # Two-factor login: the policy is one row, changed (audited), never deleted;

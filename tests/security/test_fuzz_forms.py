@@ -65,6 +65,8 @@ STATE_DEPENDENT_FORMS = {
     "partners:contact_merge": "shown only once the other contact is chosen",
     "partner_imports:confirm": "shown only on the preview of an uploaded file",
     "partner_imports:undo": "shown only after an import",
+    # Its refusal (a tag still on partners) is tested in tests/partners/test_tags.py.
+    "partners:tag_delete": "shown only for a tag no partner carries",
 }
 
 
