@@ -152,8 +152,13 @@ class InteractionFilter(filters.FilterSet):
     ]
 
     q = filters.CharFilter(field_name="summary", lookup_expr="icontains", label=_("Search summaries"))
+    # A meeting of several partners is listed under each of them.
     organization = filters.ModelChoiceFilter(
-        queryset=organizations, label=_("Partner"), empty_label=_("Any partner"), widget=LongSelect(label_field="name")
+        queryset=organizations,
+        label=_("Partner"),
+        empty_label=_("Any partner"),
+        widget=LongSelect(label_field="name"),
+        method="filter_partner",
     )
     kind = filters.ChoiceFilter(choices=InteractionKind.choices, empty_label=_("Any kind"))
     happened_on = filters.DateFromToRangeFilter(label=_("Date between"), widget=DATE_RANGE_WIDGET)
@@ -165,6 +170,9 @@ class InteractionFilter(filters.FilterSet):
     class Meta:
         model = Interaction
         fields = ["q", "organization", "kind", "happened_on", "logged_by", "follow_up"]
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.involving(value) if value else queryset
 
     def filter_follow_up(self, queryset, name, value):
         from django.utils import timezone

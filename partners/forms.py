@@ -16,6 +16,7 @@ from .choices import RequestStatus
 from .filters import IdsChoiceField
 from .models import Contact, Interaction, Organization, SupportDelivery, SupportRequest
 from .similar_names import similar_names
+from .widgets import LongSelectMultiple
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 KEEP_IN_TOUCH_RANGE = _("Choose between 1 and 730 days.")
@@ -161,6 +162,7 @@ class InteractionForm(forms.ModelForm):
             "kind",
             "happened_on",
             "contacts",
+            "also_with",
             "summary",
             "confidential_notes",
             "follow_up_on",
@@ -168,11 +170,16 @@ class InteractionForm(forms.ModelForm):
             "follow_up_assignee",
             "follow_up_done",
         ]
-        field_classes = {"contacts": IdsChoiceField, "follow_up_assignee": PersonChoiceField}
+        field_classes = {
+            "contacts": IdsChoiceField,
+            "also_with": IdsChoiceField,
+            "follow_up_assignee": PersonChoiceField,
+        }
         widgets = {
             "happened_on": DATE,
             "follow_up_on": DATE,
             "contacts": forms.CheckboxSelectMultiple,
+            "also_with": LongSelectMultiple(label_field="name"),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "confidential_notes": forms.Textarea(attrs={"rows": 3}),
         }
@@ -181,6 +188,8 @@ class InteractionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
         cast(IdsChoiceField, self.fields["contacts"]).queryset = organization.contacts.without_details()
+        others = Organization.objects.exclude(pk=organization.pk).order_by("name")
+        cast(IdsChoiceField, self.fields["also_with"]).queryset = others
         self.fields["happened_on"].initial = timezone.localdate
         assignee = cast(forms.ModelChoiceField, self.fields["follow_up_assignee"])
         assignee.queryset = program_managers(keep_id=self.instance.follow_up_assignee_id)

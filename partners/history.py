@@ -155,7 +155,9 @@ def _m2m_prefetch(historical: type[models.Model], m2m: models.ManyToManyField) -
     target = get_m2m_reverse_field_name(m2m)
     related = m2m.related_model  # a model class once the app registry is ready, never "self" here
     secret = [f"{target}__{name}" for name in SECRET_FIELDS.get(related, {})] if isinstance(related, type) else []
-    return Prefetch(accessor, queryset=m2m_history.objects.select_related(target).defer(*secret), to_attr="m2m_rows")
+    return Prefetch(
+        accessor, queryset=m2m_history.objects.select_related(target).defer(*secret), to_attr=f"m2m_rows_{m2m.name}"
+    )
 
 
 def _previous_records(rows: list) -> dict[int, Any]:
@@ -193,7 +195,7 @@ def _changes(row, old, compared, m2m_fields, model) -> list[FieldChange]:
 
 def _m2m_names(record, m2m: models.ManyToManyField) -> list[str]:
     target = get_m2m_reverse_field_name(m2m)
-    related = (getattr(row, target) for row in record.m2m_rows)
+    related = (getattr(row, target) for row in getattr(record, f"m2m_rows_{m2m.name}"))
     return sorted(str(item) if item is not None else _("(removed)") for item in related)
 
 

@@ -171,6 +171,11 @@ def merge_partners(kept: Organization, removed: Organization) -> Organization:
             row.save(update_fields=["organization"])
     kept.tags.add(*removed.tags.all())
     attached_files().filter(organization=removed).update(organization=kept)
+    # Meetings it was "also with": now with the kept partner, unless logged under it.
+    for interaction in removed.joint_interactions.exclude(organization=kept):
+        interaction.also_with.add(kept)
+    for interaction in kept.joint_interactions.filter(organization=kept):
+        interaction.also_with.remove(kept)  # moved under it above
     _fill_blanks(kept, removed, ORGANIZATION_BLANKS)
     kept.do_not_name_publicly = kept.do_not_name_publicly or removed.do_not_name_publicly
     kept.save()

@@ -5,7 +5,8 @@ DeletedRecord naming the rows that went with it and the links that were
 cut. Undo saves the rows again from their last history record, in the order
 their foreign keys need, and puts the links back: a partner's tags, the
 people present at interactions, a deleted request's deliveries, who asked
-or confirmed something. Survey invitations have no history and are not
+or confirmed something, the partners an interaction was "also with".
+Survey invitations have no history and are not
 restored (the confirmation page says so). A partner's request to have its
 record deleted is another path (services.delete_organization_record),
 which keeps no history and cannot be undone. Files attached to the rows
@@ -143,6 +144,20 @@ def _people_present(interactions: Iterable[int] | None = None, contact: int | No
     return links
 
 
+def _joint_links(interactions: Iterable[int] | None = None, organization: int | None = None) -> dict[str, list[int]]:
+    """{interaction id: [partner ids]} of the "also with" links that go:
+    those of the interactions deleted, and those naming the partner deleted."""
+    through = Interaction.also_with.through.objects.all()
+    if interactions is not None and organization is not None:
+        through = through.filter(models.Q(interaction__in=list(interactions)) | models.Q(organization=organization))
+    elif interactions is not None:
+        through = through.filter(interaction__in=list(interactions))
+    links: dict[str, list[int]] = {}
+    for interaction_id, organization_id in through.values_list("interaction_id", "organization_id"):
+        links.setdefault(str(interaction_id), []).append(organization_id)
+    return links
+
+
 def _children_of(kind: str, obj: Any) -> dict[str, Any]:
     if kind == DeletedKind.ORGANIZATION:
         if DeletionRequest.objects.filter(organization=obj).exists():
@@ -161,6 +176,7 @@ def _children_of(kind: str, obj: Any) -> dict[str, Any]:
             "deliveryconfirmation": _ids(DeliveryConfirmation.objects.filter(delivery__in=deliveries)),
             "tags": _ids(obj.tags.all()),
             "present": _people_present(interactions=interactions),
+            "joint": _joint_links(interactions=interactions, organization=obj.pk),
         }
     if kind == DeletedKind.CONTACT:
         return {
@@ -171,7 +187,7 @@ def _children_of(kind: str, obj: Any) -> dict[str, Any]:
             "asked_by": _ids(DeletionRequest.objects.filter(asked_by=obj)),
         }
     if kind == DeletedKind.INTERACTION:
-        return {"present": _people_present(interactions=[obj.pk])}
+        return {"present": _people_present(interactions=[obj.pk]), "joint": _joint_links(interactions=[obj.pk])}
     if kind == DeletedKind.REQUEST:
         return {"unrequested": _ids(obj.deliveries.all())}
     return {"deliveryconfirmation": _ids(DeliveryConfirmation.objects.filter(delivery=obj))}
@@ -266,6 +282,11 @@ def _relink(children: dict[str, Any]) -> None:
         present = _ids(Contact.objects.filter(pk__in=contact_ids))
         if interaction is not None and present:
             interaction.contacts.add(*present)
+    for interaction_id, partner_ids in children.get("joint", {}).items():
+        interaction = Interaction.objects.filter(pk=int(interaction_id)).first()
+        partners = _ids(Organization.objects.filter(pk__in=partner_ids))
+        if interaction is not None and partners:
+            interaction.also_with.add(*partners)
     for delivery in SupportDelivery.objects.filter(pk__in=children.get("unrequested", [])):
         delivery.request_id = restored_id
         delivery.save(update_fields=["request"])

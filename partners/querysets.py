@@ -19,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 from django.utils import timezone
 
 from core.db_functions import DaysBetween
@@ -54,6 +54,20 @@ def _latest(queryset, relation: str, field: str, output_field, **filters) -> Sub
     return Subquery(rows, output_field=output_field)
 
 
+def _joint_with(organization) -> models.QuerySet:
+    """The ids of the interactions a partner is "also with"."""
+    from .models import Interaction  # the models import this module
+
+    return Interaction.also_with.through.objects.filter(organization=organization).values("interaction")
+
+
+def _later(first, second):
+    """The later of two dates, either of which may be NULL (SQLite's MAX()
+    of two values is NULL when one is)."""
+    never = Value(date.min, output_field=models.DateField())
+    return NullIf(Greatest(Coalesce(first, never), Coalesce(second, never)), never)
+
+
 def summarise_fulfilment(by_status: dict[str, int]) -> dict:
     """Request counts by outcome, from counts by status, and the fulfilment rate.
 
@@ -85,14 +99,19 @@ class OrganizationQuerySet(models.QuerySet):
         """Adds last_contact, days_since_contact and is_overdue (past its keep-in-touch cadence).
 
         Last contact is the latest interaction in which someone was in touch
-        (choices.IN_TOUCH_KINDS: not a referral). A partner never contacted
+        (choices.IN_TOUCH_KINDS: not a referral), logged with the partner or
+        with another partner and the partner "also with" it. A partner never contacted
         counts its keep-in-touch clock from the day it was added. Only
         relationships we are in have a clock: a partner we have merely
         identified (reaching out is at their pace), or one that is paused or
         ended, is never past cadence."""
         today_value = Value(_today(today), output_field=models.DateField())
+        in_touch = {"kind__in": IN_TOUCH_KINDS}
+        logged_here = _latest(self, "interactions", "happened_on", models.DateField(), **in_touch)
+        # A meeting of several partners, logged under another, counts too.
+        joint = _latest(self, "joint_interactions", "happened_on", models.DateField(), **in_touch)
         return self.annotate(
-            last_contact=_latest(self, "interactions", "happened_on", models.DateField(), kind__in=IN_TOUCH_KINDS),
+            last_contact=_later(logged_here, joint),
             days_since_contact=DaysBetween(F("last_contact"), today_value),
             clock_days=DaysBetween(Coalesce(F("last_contact"), TruncDate("created_at")), today_value),
             is_overdue=Case(
@@ -104,9 +123,11 @@ class OrganizationQuerySet(models.QuerySet):
         )
 
     def with_interaction_total(self) -> "OrganizationQuerySet":
-        """Adds interaction_total: how many interactions were logged with the partner."""
+        """Adds interaction_total: how many interactions the partner took
+        part in (logged with it, or with another partner and it "also with")."""
         total = _child_aggregate(self, "interactions", Count("pk"), IntegerField())
-        return self.annotate(interaction_total=Coalesce(total, 0))
+        joint = _child_aggregate(self, "joint_interactions", Count("pk"), IntegerField())
+        return self.annotate(interaction_total=Coalesce(total, 0) + Coalesce(joint, 0))
 
     def with_support_figures(self) -> "OrganizationQuerySet":
         """Adds outstanding_requests, money_delivered and hours_delivered."""
@@ -138,6 +159,12 @@ class ContactQuerySet(models.QuerySet):
 
 
 class InteractionQuerySet(models.QuerySet):
+    def involving(self, organization) -> "InteractionQuerySet":
+        """Interactions with a partner: logged under it, or with another
+        partner and it "also with" (a coalition meeting counts for each).
+        A subquery rather than a join, so no interaction is listed twice."""
+        return self.filter(models.Q(organization=organization) | models.Q(pk__in=_joint_with(organization)))
+
     def follow_ups_due(self, today: date | None = None) -> "InteractionQuerySet":
         """Follow-ups not done whose date is today or earlier."""
         return self.filter(follow_up_done=False, follow_up_on__lte=_today(today))

@@ -49,9 +49,21 @@ class LongSelect(forms.Select):
         found = False
         for option_value, label in self._pairs():
             option_value = str(option_value)
-            mark = not found and option_value in selected
+            mark = option_value in selected and (self.allow_multiple_selected or not found)
             found = found or mark
             flag = " selected" if mark else ""
             html.append(f'<option value="{escape(option_value)}"{flag}>{conditional_escape(label)}</option>')
         html.append("</select>")
         return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+class LongSelectMultiple(LongSelect):
+    """LongSelect for several choices: every partner, in an interaction's
+    "Also with"."""
+
+    allow_multiple_selected = True
+    value_from_datadict = forms.SelectMultiple.value_from_datadict
+    value_omitted_from_data = forms.SelectMultiple.value_omitted_from_data
+
+    def __init__(self, attrs=None, choices=(), *, label_field: str | None = None):
+        super().__init__({"multiple": True, "size": 6, **(attrs or {})}, choices, label_field=label_field)

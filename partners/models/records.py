@@ -163,6 +163,19 @@ class Interaction(models.Model):
     contacts = models.ManyToManyField(
         Contact, verbose_name=_("people present"), blank=True, related_name="interactions"
     )
+    # Other partners at the same meeting (a coalition meeting, say): it
+    # counts as contact with each of them, on their page, in their
+    # keep-in-touch clock and in their figures (InteractionQuerySet.involving).
+    also_with = models.ManyToManyField(
+        Organization,
+        verbose_name=_("also with"),
+        blank=True,
+        related_name="joint_interactions",
+        help_text=_(
+            "Other partners who took part, for a meeting of several partners "
+            "(hold Ctrl, or ⌘ on a Mac, to choose several)."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=InteractionKind.choices, default=InteractionKind.MEETING)
     happened_on = models.DateField(_("date"))
     summary = models.TextField(_("summary"), help_text=_("What was talked about. Partners may one day read this."))
@@ -197,7 +210,7 @@ class Interaction(models.Model):
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[contacts])
+    history = HistoricalRecords(m2m_fields=[contacts, also_with])
     objects = InteractionQuerySet.as_manager()
 
     class Meta:

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ class InteractionDetail(StaffPermissionMixin, DetailView):
 
     def get_queryset(self):
         interactions = Interaction.objects.select_related("organization", "logged_by").prefetch_related(
-            listed_contacts()
+            listed_contacts(), Prefetch("also_with", queryset=Organization.objects.only("id", "name"))
         )
         if not self.request.user.has_perm("partners.view_confidential_notes"):
             interactions = interactions.defer("confidential_notes")

@@ -80,12 +80,14 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
         )
 
     def timeline(self, organization: Organization) -> list[Interaction]:
-        """The latest interactions, with who was there (two queries)."""
-        interactions = Interaction.objects.select_related("logged_by").prefetch_related(listed_contacts())
+        """The latest interactions it took part in, with who was there (three queries)."""
+        interactions = Interaction.objects.select_related("logged_by", "organization").prefetch_related(
+            listed_contacts(), Prefetch("also_with", queryset=Organization.objects.only("id", "name"))
+        )
         if not self.request.user.has_perm("partners.view_confidential_notes"):
             # Never fetched, so never decrypted, for someone who may not read them.
             interactions = interactions.defer("confidential_notes")
-        return list(interactions.filter(organization=organization)[: self.timeline_limit])
+        return list(interactions.involving(organization)[: self.timeline_limit])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -128,7 +128,8 @@ def test_logging_an_interaction_offers_to_close_the_partner_s_open_follow_ups(ma
     elsewhere = InteractionFactory(follow_up_on=days(2))
     form = manager_client.get(url("interaction_create", due.organization.pk)).content.decode()
     assert "Send the hall booking form" in form
-    assert f'value="{elsewhere.pk}"' not in form
+    assert f'name="close_follow_ups" value="{due.pk}"' in form
+    assert f'name="close_follow_ups" value="{elsewhere.pk}"' not in form
 
     manager_client.post(
         url("interaction_create", due.organization.pk),
