@@ -54,13 +54,6 @@ def _latest(queryset, relation: str, field: str, output_field, **filters) -> Sub
     return Subquery(rows, output_field=output_field)
 
 
-def _joint_with(organization) -> models.QuerySet:
-    """The ids of the interactions a partner is "also with"."""
-    from .models import Interaction  # the models import this module
-
-    return Interaction.also_with.through.objects.filter(organization=organization).values("interaction")
-
-
 def _later(first, second):
     """The later of two dates, either of which may be NULL (SQLite's MAX()
     of two values is NULL when one is)."""
@@ -163,7 +156,8 @@ class InteractionQuerySet(models.QuerySet):
         """Interactions with a partner: logged under it, or with another
         partner and it "also with" (a coalition meeting counts for each).
         A subquery rather than a join, so no interaction is listed twice."""
-        return self.filter(models.Q(organization=organization) | models.Q(pk__in=_joint_with(organization)))
+        joint = self.model.also_with.through.objects.filter(organization=organization).values("interaction")
+        return self.filter(models.Q(organization=organization) | models.Q(pk__in=joint))
 
     def follow_ups_due(self, today: date | None = None) -> "InteractionQuerySet":
         """Follow-ups not done whose date is today or earlier."""
