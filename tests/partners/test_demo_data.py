@@ -135,3 +135,13 @@ def test_the_demo_has_a_partner_contact_with_portal_access(db):
     access = PortalAccess.objects.select_related("contact").get()
     assert access.contact.email == "ruby@example.org" and access.is_active
     assert DeliveryConfirmation.objects.filter(contact=access.contact).exists()
+
+
+def test_the_demo_holds_a_coalition_meeting_that_moves_no_clock(db):
+    call_command("load_demo_data", stdout=StringIO())
+
+    (meeting,) = Interaction.objects.filter(also_with__isnull=False).distinct()
+    others = list(meeting.also_with.all())
+    assert len(others) == 2 and meeting.organization not in others
+    for partner in Organization.objects.with_contact_figures().filter(pk__in=[o.pk for o in others]):
+        assert partner.last_contact > meeting.happened_on

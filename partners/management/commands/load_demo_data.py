@@ -342,6 +342,22 @@ def ensure_demo_users() -> dict[str, User]:
 PORTAL_DEMO = ("Velvet Hour Outreach Crew", "Ruby")
 
 
+def hold_a_coalition_meeting(new_orgs: dict[str, Organization]) -> None:
+    """One meeting of several partners, logged under one and "also with"
+    two others. It is the host's oldest interaction and older than the
+    others' latest, so nobody's keep-in-touch clock moves."""
+    hosts = [org for org in new_orgs.values() if org.interactions.exists()]
+    if len(hosts) < 3:
+        return
+    meeting = hosts[0].interactions.order_by("happened_on").first()
+    assert meeting is not None
+    others = [org for org in hosts[1:] if org.interactions.filter(happened_on__gt=meeting.happened_on).exists()][:2]
+    meeting.kind = InteractionKind.MEETING
+    meeting.summary = "Coalition meeting on outreach safety: who covers which nights over the winter."
+    meeting.save(update_fields=["kind", "summary"])
+    meeting.also_with.set(others)
+
+
 def open_the_portal(new_orgs: dict[str, Organization], manager: User) -> None:
     """Ruby of Velvet Hour has portal access, and has said their latest
     delivery arrived and helped."""
@@ -490,6 +506,7 @@ class Command(BaseCommand):
             interaction_count += create_interactions(org, spec, contacts, users[spec.lead], rng, today)
 
         request_count, delivery_count = create_support(new_orgs, users, today)
+        hold_a_coalition_meeting(new_orgs)
         open_the_portal(new_orgs, users["manager"])
         self.stdout.write(
             f"Demo data: {len(new_orgs)} new organizations ({len(ORGANIZATIONS) - len(new_orgs)} already there), "
