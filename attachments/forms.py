@@ -41,8 +41,8 @@ class UploadForm(forms.Form):
         upload.seek(0)
         head = upload.read(HEAD)
         upload.seek(0)
-        self.kind = kind_of(upload.name, head)
-        if self.kind is None:
+        kind = kind_of(upload.name, head)
+        if kind is None:
             raise forms.ValidationError(
                 _(
                     "Attach a PDF, an image, a text file or an office document (%(endings)s) "
@@ -50,4 +50,5 @@ class UploadForm(forms.Form):
                 ),
                 params={"endings": ALLOWED_ENDINGS},
             )
+        self.cleaned_data["kind"] = kind
         return upload

@@ -39,6 +39,14 @@ def visible_to(user) -> models.QuerySet:
     return files
 
 
+def _body_size(request: HttpRequest) -> int:
+    """The size the client announces; one it cannot state counts as too large."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return settings.ATTACHMENT_MAX_BYTES + ENVELOPE + 1
+
+
 def page_of(attachment: Attachment) -> str:
     """Where the file is listed: its partner's or interaction's page, or its delivery's edit page."""
     if attachment.delivery_id:
@@ -56,7 +64,7 @@ def upload(request: HttpRequest, parent: str, pk: int) -> HttpResponse:
     back = reverse("partners:delivery_edit", args=[pk]) if parent == "delivery" else obj.get_absolute_url()  # type: ignore[attr-defined]
     context = {"back": back, "title": _("The file was not attached")}
     # Refused before Django reads the body into memory or a temporary file.
-    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.ATTACHMENT_MAX_BYTES + ENVELOPE:
+    if _body_size(request) > settings.ATTACHMENT_MAX_BYTES + ENVELOPE:
         context["message"] = _("This file is too large to attach.")
         return render(request, "attachments/upload_refused.html", context, status=413)
     may_mark = parent == "interaction" and request.user.has_perm("partners.view_confidential_notes")
@@ -66,7 +74,8 @@ def upload(request: HttpRequest, parent: str, pk: int) -> HttpResponse:
     upload_file = form.cleaned_data["file"]
     name = clean_name(upload_file.name)
     confidential = form.cleaned_data.get("confidential", False)
-    store(obj, field, name, form.kind, upload_file.read(), request.user, confidential=confidential)  # type: ignore[arg-type]  # set by clean_file
+    kind = form.cleaned_data["kind"]
+    store(obj, field, name, kind, upload_file.read(), request.user, confidential=confidential)
     messages.success(request, _("%(name)s attached.") % {"name": name})
     return redirect(back)
 

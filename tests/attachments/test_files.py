@@ -169,3 +169,11 @@ def test_merging_moves_the_files_attached_to_the_partner_kept(manager_client, pa
 
     assert not Organization.objects.filter(pk=duplicate.pk).exists()
     assert Attachment.objects.get().organization == partner
+
+
+def test_a_body_size_the_client_cannot_state_is_refused_not_a_server_error(manager_client, partner):
+    url = reverse("attachments:upload_partner", args=[partner.pk])
+
+    response = manager_client.post(url, {"file": SimpleUploadedFile("a.pdf", PDF)}, CONTENT_LENGTH="lots")
+
+    assert response.status_code == 413 and not Attachment.objects.exists()
