@@ -104,6 +104,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # (docs/performance.md).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles a query whose *estimated* cost
+    # is high, and the correlated subqueries of the partner figures look
+    # costly to it while running in milliseconds. On the bench dataset the
+    # dashboard's overdue-partners query ran in 18 ms and was compiled for
+    # 672 ms (docs/performance.md). Behind a pooler that refuses startup
+    # options, set `jit = off` in postgresql.conf instead.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # `make run`'s database, shared by the web server and the worker's two
     # processes. A transaction that reads and then writes fails at once with

@@ -57,8 +57,9 @@ def test_another_partners_unrequested_delivery_counts_for_them_only(hand_data):
     assert beta["Median days to first delivery"] == "—"
 
 
-def test_the_panel_costs_five_queries_however_much_the_partner_has(hand_data, django_assert_num_queries):
-    with django_assert_num_queries(5):
+def test_the_panel_costs_six_queries_however_much_the_partner_has(hand_data, django_assert_num_queries):
+    # Five figures' queries, and the meetings the partner was "also with" (Scope.interactions).
+    with django_assert_num_queries(6):
         partner_panel(hand_data.alpha, today=TODAY)
     for n in range(20):
         request = SupportRequestFactory(organization=hand_data.alpha, asked_on=d("2026-02-01"), status="fulfilled")
@@ -66,7 +67,7 @@ def test_the_panel_costs_five_queries_however_much_the_partner_has(hand_data, dj
         InteractionFactory(organization=hand_data.alpha, happened_on=d("2026-01-01"), confidential_notes=f"{SECRET}{n}")
     with CaptureQueriesContext(connection) as queries:
         partner_panel(hand_data.alpha, today=TODAY)
-    assert len(queries) == 5
+    assert len(queries) == 6
     assert not [q["sql"] for q in queries if "confidential_notes" in q["sql"]]
 
 
