@@ -47,13 +47,17 @@ def _body_size(request: HttpRequest) -> int:
         return settings.ATTACHMENT_MAX_BYTES + ENVELOPE + 1
 
 
+# Where a parent's files are listed: its page, or a delivery's edit page.
+LISTED_ON = {
+    "organization": "partners:organization_detail",
+    "interaction": "partners:interaction_detail",
+    "delivery": "partners:delivery_edit",
+}
+
+
 def page_of(attachment: Attachment) -> str:
-    """Where the file is listed: its partner's or interaction's page, or its delivery's edit page."""
-    if attachment.delivery_id:
-        return reverse("partners:delivery_edit", args=[attachment.delivery_id])
-    if attachment.interaction_id:
-        return reverse("partners:interaction_detail", args=[attachment.interaction_id])
-    return reverse("partners:organization_detail", args=[attachment.organization_id])
+    field = next(field for field in LISTED_ON if getattr(attachment, f"{field}_id"))
+    return reverse(LISTED_ON[field], args=[getattr(attachment, f"{field}_id")])
 
 
 @permission_required("attachments.add_attachment", raise_exception=True)
@@ -61,7 +65,7 @@ def page_of(attachment: Attachment) -> str:
 def upload(request: HttpRequest, parent: str, pk: int) -> HttpResponse:
     model, field = PARENTS[parent]
     obj = get_object_or_404(model, pk=pk)
-    back = reverse("partners:delivery_edit", args=[pk]) if parent == "delivery" else obj.get_absolute_url()  # type: ignore[attr-defined]
+    back = reverse(LISTED_ON[field], args=[obj.pk])
     context = {"back": back, "title": _("The file was not attached")}
     # Refused before Django reads the body into memory or a temporary file.
     if _body_size(request) > settings.ATTACHMENT_MAX_BYTES + ENVELOPE:

@@ -4,19 +4,15 @@ or a delivery, with the upload form for those who may attach. One query."""
 from django import template
 from django.urls import reverse
 
-from partners.models import Interaction, Organization, SupportDelivery
+from partners.models import Interaction
 
 from ..forms import UploadForm
-from ..views import visible_to
+from ..views import PARENTS, visible_to
 
 register = template.Library()
 
-# Each parent: Attachment's field, and the upload URL's name.
-FIELDS = {
-    Organization: ("organization", "attachments:upload_partner"),
-    Interaction: ("interaction", "attachments:upload_interaction"),
-    SupportDelivery: ("delivery", "attachments:upload_delivery"),
-}
+# Each parent model: Attachment's field, and the upload URL's name.
+FIELDS = {model: (field, f"attachments:upload_{kind}") for kind, (model, field) in PARENTS.items()}
 
 
 @register.inclusion_tag("attachments/_files.html", takes_context=True)
