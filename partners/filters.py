@@ -172,7 +172,7 @@ class InteractionFilter(filters.FilterSet):
         fields = ["q", "organization", "kind", "happened_on", "logged_by", "follow_up"]
 
     def filter_partner(self, queryset, name, value):
-        return queryset.involving(value) if value else queryset
+        return queryset.involving(Q(organization=value)) if value else queryset
 
     def filter_follow_up(self, queryset, name, value):
         from django.utils import timezone

@@ -152,17 +152,20 @@ class ContactQuerySet(models.QuerySet):
 
 
 class InteractionQuerySet(models.QuerySet):
-    def involving(self, organization) -> "InteractionQuerySet":
-        """Interactions with a partner: logged under it, or with another
-        partner and it "also with" (a coalition meeting counts for each).
-        The few joint ones are looked up first (one query), so that the
-        partner's own are still found through its index: an OR with a
-        subquery made PostgreSQL read all 200,000 interactions (82 ms)."""
-        joint = self.model.also_with.through.objects.filter(organization=organization)
-        wanted = models.Q(organization=organization)
+    def involving(self, partners: models.Q) -> "InteractionQuerySet":
+        """Interactions with the partners `partners` chooses (a condition on
+        `organization`, such as Q(organization=partner)): logged under one
+        of them, or with one of them "also with" (a coalition meeting counts
+        once, for each). The few joint ones are looked up first (one query),
+        so that the partners' own are still read through their index: an OR
+        with a subquery made PostgreSQL read all 200,000 interactions
+        (82 ms). An empty condition is every interaction."""
+        if not partners:
+            return self
+        joint = self.model.also_with.through.objects.filter(partners)
         if joint_ids := list(joint.values_list("interaction_id", flat=True)):
-            wanted |= models.Q(pk__in=joint_ids)
-        return self.filter(wanted)
+            partners = partners | models.Q(pk__in=joint_ids)
+        return self.filter(partners)
 
     def follow_ups_due(self, today: date | None = None) -> "InteractionQuerySet":
         """Follow-ups not done whose date is today or earlier."""

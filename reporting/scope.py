@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from django.db.models import Q
 from django.utils import timezone
 
-from partners.models import Interaction, Organization
+from partners.models import Organization
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -41,20 +41,6 @@ class Scope:
         if self.organization is not None:
             return Q(**{path: self.organization.pk})
         return self.organizations(prefix=f"{path}__")
-
-    def interactions(self) -> Q:
-        """Interactions with the partners in scope: logged under one of them,
-        or with one of them "also with" (a meeting of several partners counts
-        once, whichever of them are in scope). The few joint ones are looked
-        up first (one query), so that the partners' own are still read
-        through their index rather than every interaction."""
-        chosen = self.partners()
-        if not chosen:  # every partner
-            return chosen
-        joint = Interaction.also_with.through.objects.filter(self.partners())
-        if joint_ids := list(joint.values_list("interaction_id", flat=True)):
-            chosen |= Q(pk__in=joint_ids)
-        return chosen
 
     def organizations(self, prefix: str = "") -> Q:
         if self.organization is not None:

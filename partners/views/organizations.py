@@ -1,5 +1,5 @@
 from django.contrib.messages.views import SuccessMessageMixin
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -87,7 +87,7 @@ class OrganizationDetail(StaffPermissionMixin, DetailView):
         if not self.request.user.has_perm("partners.view_confidential_notes"):
             # Never fetched, so never decrypted, for someone who may not read them.
             interactions = interactions.defer("confidential_notes")
-        return list(interactions.involving(organization)[: self.timeline_limit])
+        return list(interactions.involving(Q(organization=organization))[: self.timeline_limit])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -58,7 +58,7 @@ def test_another_partners_unrequested_delivery_counts_for_them_only(hand_data):
 
 
 def test_the_panel_costs_six_queries_however_much_the_partner_has(hand_data, django_assert_num_queries):
-    # Five figures' queries, and the meetings the partner was "also with" (Scope.interactions).
+    # Five figures' queries, and the meetings the partner was "also with" (InteractionQuerySet.involving).
     with django_assert_num_queries(6):
         partner_panel(hand_data.alpha, today=TODAY)
     for n in range(20):
