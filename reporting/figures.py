@@ -14,7 +14,7 @@ from partners.choices import InteractionKind, RequestStatus, Stage, SupportCateg
 from .charts import Row, Series, bar_chart, column_chart
 from .health import attention_figure
 from .key_figures import key_figures_table, support_key_figures
-from .tables import Column, Figure, Table, format_value
+from .tables import LISTED, Column, Figure, Link, Table, format_value
 
 if TYPE_CHECKING:
     from .queries import DashboardData
@@ -69,6 +69,8 @@ def stages_now(data: "DashboardData") -> Figure:
 
 
 def overdue_figure(data: "DashboardData") -> Figure:
+    """Every partner past keep-in-touch in the CSV; the LISTED silent
+    longest on the page, with a link to all of them in the partner list."""
     partners = data.overdue_partners
     columns = [
         Column(_("Partner"), "text"),
@@ -77,15 +79,27 @@ def overdue_figure(data: "DashboardData") -> Figure:
         Column(_("Days since contact")),
         Column(_("Aim: in touch every (days)")),
     ]
+    stage_labels = {stage.value: str(stage.label) for stage in Stage}
     rows = [
         # last_contact and days_since_contact: annotated by OrganizationQuerySet.with_contact_figures()
-        [p.name, p.get_stage_display(), p.last_contact, p.days_since_contact, p.keep_in_touch_days]  # type: ignore[attr-defined]
+        [p.name, stage_labels[p.stage], p.last_contact, p.days_since_contact, p.keep_in_touch_days]  # type: ignore[attr-defined]
         for p in partners
     ]
-    table = Table("overdue-partners", _("Partners past their keep-in-touch cadence today"), columns, rows)
-    table.links = [p.get_absolute_url() for p in partners]
+    table = Table(
+        "overdue-partners", _("Partners past their keep-in-touch cadence today"), columns, rows, listed=LISTED
+    )
+    table.links = [p.get_absolute_url() for p in partners[:LISTED]]
     note = _("Partners in a relationship we have not been in touch with as often as we aimed to, as of today.")
-    return Figure("overdue-partners", _("Past keep-in-touch cadence"), table, note=note)
+    more = None
+    if table.unlisted:
+        note += " " + _("The %(shown)s silent longest of %(n)s are listed here; the CSV has them all.") % {
+            "shown": LISTED,
+            "n": len(rows),
+        }
+        more = Link(
+            _("All %(n)s in the partner list") % {"n": len(rows)}, data.scope.partner_list_url(is_overdue="true")
+        )
+    return Figure("overdue-partners", _("Past keep-in-touch cadence"), table, note=note, more=more)
 
 
 def lived_experience(data: "DashboardData") -> Figure:

@@ -17,13 +17,10 @@ from django.utils.translation import gettext as _
 from partners.health import attention
 from partners.models import Organization
 
-from .tables import Column, Figure, Table
+from .tables import LISTED, Column, Figure, Link, Table
 
 if TYPE_CHECKING:
     from .queries import DashboardData
-
-# Partners listed in the dashboard's panel at most.
-PANEL_ROWS = 25
 
 
 def group_rating(data: "DashboardData") -> dict | None:
@@ -52,13 +49,13 @@ def group_rating_line(rating: dict | None) -> str:
 
 def attention_figure(data: "DashboardData") -> Figure:
     """Partners in scope needing attention today, by name, with the reasons:
-    the PANEL_ROWS with the most signals, as a long list is the partner
+    the LISTED with the most signals, as a long list is the partner
     list's job. Five queries, whatever the number of partners (the ones past
     keep-in-touch are the dashboard's own figure)."""
     found = attention(
         Organization.objects.filter(data.scope.organizations()).select_related("relationship_lead"),
         data.today,
-        limit=PANEL_ROWS,
+        limit=LISTED,
         overdue={partner.pk for partner in data.overdue_partners},
     )
     partners = sorted(found.partners, key=lambda p: -len(p.health_signals))  # type: ignore[attr-defined]
@@ -83,11 +80,16 @@ def attention_figure(data: "DashboardData") -> Figure:
         "Partners with at least one signal on today: keep-in-touch slipping, requests waiting longer than usual, "
         "deliveries they said did not arrive, follow-ups overdue."
     )
-    if found.count > PANEL_ROWS:
-        note += " " + _(
-            "%(n)s partners need attention; the %(shown)s with the most signals are listed here, and the "
-            "partner list's “Needs attention” filter shows them all."
-        ) % {"n": found.count, "shown": PANEL_ROWS}
+    more = None
+    if found.count > LISTED:
+        note += " " + _("%(n)s partners need attention; the %(shown)s with the most signals are listed here.") % {
+            "n": found.count,
+            "shown": LISTED,
+        }
+        more = Link(
+            _("All %(n)s in the partner list") % {"n": found.count},
+            data.scope.partner_list_url(needs_attention="true"),
+        )
     if line := group_rating_line(group_rating(data)):
         note = f"{note} {line}"
-    return Figure("needs-attention", _("Partnerships needing attention"), table, note=note, wide=True)
+    return Figure("needs-attention", _("Partnerships needing attention"), table, note=note, wide=True, more=more)

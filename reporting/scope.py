@@ -3,8 +3,10 @@ date arithmetic every figure of the dashboard shares."""
 
 import datetime
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from partners.models import Organization
@@ -51,6 +53,16 @@ class Scope:
         if self.lived_experience is not None:
             chosen &= Q(**{f"{prefix}lived_experience_led": self.lived_experience})
         return chosen
+
+    def partner_list_url(self, **filters: str) -> str:
+        """The partner list showing the partners in scope (all of one kind,
+        led or not by people with lived experience), with `filters` on top."""
+        query = dict(filters)
+        if self.kind:
+            query["kind"] = self.kind
+        if self.lived_experience is not None:
+            query["lived_experience_led"] = "true" if self.lived_experience else "false"
+        return f"{reverse('partners:organization_list')}?{urlencode(query)}"
 
     @property
     def previous(self) -> "Scope":

@@ -17,6 +17,9 @@ from core.money import format_money
 
 from .charts import Chart
 
+# The rows a long table lists on the dashboard; its CSV has them all.
+LISTED = 25
+
 
 @dataclass
 class Column:
@@ -41,16 +44,28 @@ class Table:
     caption: str
     columns: list[Column]
     rows: list[list]  # raw values; None when there is no value
-    links: list[str] = field(default_factory=list)  # a link for each row's first cell, or none
+    links: list[str] = field(default_factory=list)  # a link for each listed row's first cell, or none
+    # The page lists the first `listed` rows (all when None); the CSV has them all.
+    listed: int | None = None
+
+    @property
+    def listed_rows(self) -> list[list]:
+        return self.rows if self.listed is None else self.rows[: self.listed]
+
+    @property
+    def unlisted(self) -> int:
+        """Rows in the CSV that the page does not list."""
+        return len(self.rows) - len(self.listed_rows)
 
     def display_rows(self) -> list[list[Cell]]:
         return [
-            [self._display(value, column) for value, column in zip(row, self.columns, strict=True)] for row in self.rows
+            [self._display(value, column) for value, column in zip(row, self.columns, strict=True)]
+            for row in self.listed_rows
         ]
 
     def link_rows(self) -> list[tuple[str, list[Cell]]]:
-        links = self.links or [""] * len(self.rows)
-        return list(zip(links, self.display_rows(), strict=True))
+        rows = self.display_rows()
+        return list(zip(self.links or [""] * len(rows), rows, strict=True))
 
     def _display(self, value, column: Column) -> Cell:
         if value is None:
@@ -158,6 +173,13 @@ class Figure:
     note: str = ""
     csv: bool = True
     wide: bool = False  # a table with many columns: give it the page's full width
+    more: "Link | None" = None  # where the whole list is, when the table lists only some of it
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
 
 
 @dataclass

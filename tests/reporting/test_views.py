@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reporting.figures import figure_builders
+from reporting.tables import LISTED
 from tests.factories import OrganizationFactory, QuestionFactory, RoundFactory, SurveyFactory, UserFactory
 from tests.reporting.conftest import SECRET, d, on
 from tests.surveys.releasing import release
@@ -198,6 +199,20 @@ class TestExports:
             OrganizationFactory(name="@SUM(A1:A9)", stage="collaborating")
         names = [row[0] for row in csv_rows(leader_client.get(export_url("overdue-partners")))[1:]]
         assert sorted(names) == ['\'=HYPERLINK("http://evil.example")', "'@SUM(A1:A9)"]
+
+    def test_a_long_list_shows_its_first_rows_and_exports_them_all(self, leader_client, today):
+        with on(d("2026-01-05")):  # never contacted since: past cadence
+            OrganizationFactory.create_batch(LISTED + 3, stage="collaborating", kind="sex_worker_led")
+            OrganizationFactory(name="Other kind", stage="collaborating", kind="health")
+        page = leader_client.get(reverse("dashboard:index") + "?kind=sex_worker_led").content.decode()
+        table = page[page.index('id="figure-overdue-partners"') :]
+        table = table[: table.index("</section>")]
+        assert table.count('<th scope="row">') == LISTED
+        assert f"The {LISTED} silent longest of {LISTED + 3} are listed here" in table
+        link = reverse("partners:organization_list") + "?is_overdue=true&amp;kind=sex_worker_led"
+        assert f'<a href="{link}">All {LISTED + 3} in the partner list</a>' in table
+        rows = csv_rows(leader_client.get(export_url("overdue-partners", "kind=sex_worker_led")))
+        assert len(rows) == 1 + LISTED + 3
 
     def test_question_text_is_neutralised_too(self, leader_client, today):
         from tests.reporting.conftest import answer_round

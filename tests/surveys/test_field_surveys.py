@@ -275,3 +275,13 @@ def test_printed_cards_count_in_the_response_rate(leader_client):
     assert (counted.invited, counted.card_count, counted.asked, counted.invited_responses) == (10, 10, 20, 5)
     html = leader_client.get(reverse("surveys:survey_results", args=[question.survey.pk])).content.decode()
     assert "+ 10 cards" in html and "25%" in html
+
+
+@pytest.mark.parametrize(("counted", "invitation_scans"), [("with_participation", 1), ("with_counts", 5)])
+def test_each_count_is_one_subquery(counted, invitation_scans):
+    """An annotation written as the sum of others repeats their subqueries
+    in the SQL, and the database runs each again: `asked` made PostgreSQL
+    count every round's invitations twice, with_counts' states three times."""
+    sql = str(getattr(Round.objects, counted)().query)
+    assert sql.count('FROM "surveys_invitation"') == invitation_scans
+    assert sql.count('FROM "surveys_card"') == 1
