@@ -202,10 +202,13 @@ def attention(
     number of partners."""
     today = today or timezone.localdate()
     usual = usual_days_by_category(today)
-    mine = queryset.values("pk")
+    # Every partner: no condition, rather than one the database must check.
+    mine = queryset.values("pk") if queryset.query.where else None
 
     def by_partner(rows: models.QuerySet, fk: str, **more) -> dict:
-        grouped = rows.filter(**{f"{fk}__in": mine}).values(fk).annotate(n=Count("pk"), **more).order_by()
+        if mine is not None:
+            rows = rows.filter(**{f"{fk}__in": mine})
+        grouped = rows.values(fk).annotate(n=Count("pk"), **more).order_by()
         return {row[fk]: row for row in grouped}
 
     waiting = by_partner(_waiting(usual, today).annotate(usual=_usual_time(usual)), "organization", over=Min("usual"))

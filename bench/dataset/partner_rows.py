@@ -240,6 +240,24 @@ def create_support(rng, organizations, managers, requests: int, deliveries: int,
             )
         )
     SupportDelivery.objects.bulk_create(given, batch_size=BATCH)
+    _mark_fulfilled(rng, rows, given, today)
+
+
+def _mark_fulfilled(rng, requests: list, deliveries: list, today) -> None:
+    """The day each fulfilled request was fulfilled, as the ledger would have
+    set it (SupportRequest.save, services.record_delivery; bulk_create runs
+    neither): its last delivery's day, or some days after it was asked."""
+    last: dict[int, datetime.date] = {}
+    for delivery in deliveries:
+        if delivery.request is not None:
+            day = last.get(delivery.request.pk)
+            last[delivery.request.pk] = max(day, delivery.delivered_on) if day else delivery.delivered_on
+    fulfilled = [r for r in requests if r.status == RequestStatus.FULFILLED]
+    for request in fulfilled:
+        request.fulfilled_on = last.get(request.pk) or min(
+            today, request.asked_on + datetime.timedelta(days=rng.randint(0, 90))
+        )
+    SupportRequest.objects.bulk_update(fulfilled, ["fulfilled_on"], batch_size=BATCH)
 
 
 def now_and_today():

@@ -11,6 +11,7 @@ from reporting.key_figures import key_figures
 from reporting.queries import DashboardData
 from reporting.scope import Scope
 from reporting.tables import KeyFigure
+from tests.factories import SupportRequestFactory
 from tests.reporting.conftest import TODAY, d
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,13 @@ class TestSupport:
         # 75 days, and one open since January 2025 (before the period, still counted).
         bands = data().open_requests
         assert bands == {"0_7": 1, "8_30": 0, "31_90": 2, "over_90": 1, "total": 4}
+
+    def test_open_requests_by_age_at_each_bands_edges(self, db):
+        for days in (0, 7, 8, 30, 31, 90, 91):
+            SupportRequestFactory(asked_on=TODAY - datetime.timedelta(days=days), status="open")
+        SupportRequestFactory(asked_on=TODAY - datetime.timedelta(days=3), status="fulfilled")
+        bands = data(start="2020-01-01", end=TODAY.isoformat()).open_requests
+        assert bands == {"0_7": 2, "8_30": 2, "31_90": 2, "over_90": 1, "total": 7}
 
 
 class TestSurveys:
