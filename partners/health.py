@@ -12,7 +12,6 @@ Nothing here reads survey answers, which are anonymous and never per
 partner (reporting/health.py has the group's rating from released units)."""
 
 import datetime
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.db_functions import DaysBetween
+from core.medians import medians_by
 from core.subqueries import aggregate_of
 
 from .choices import OUTSTANDING_STATUSES, Received, RequestStatus, SupportCategory
@@ -47,24 +47,16 @@ SIGNAL_FIELDS = ("is_overdue", "waiting_requests", "missing_deliveries", "overdu
 def usual_days_by_category(today: datetime.date) -> dict[str, int]:
     """The usual days to fulfil a request, per category (see
     USUAL_DAYS_FLOOR above). One query."""
-    fulfilled = (
-        SupportRequest.objects.filter(
-            status=RequestStatus.FULFILLED,
-            fulfilled_on__gt=today - datetime.timedelta(days=USUAL_TIME_OVER_DAYS),
-            fulfilled_on__lte=today,
-        )
-        .annotate(days=DaysBetween(models.F("asked_on"), models.F("fulfilled_on")))
-        .order_by()
-        .values_list("category", "days")
-    )
-    days_by_category: dict[str, list[int]] = {}
-    for category, days in fulfilled:
-        days_by_category.setdefault(category, []).append(days)
+    fulfilled = SupportRequest.objects.filter(
+        status=RequestStatus.FULFILLED,
+        fulfilled_on__gt=today - datetime.timedelta(days=USUAL_TIME_OVER_DAYS),
+        fulfilled_on__lte=today,
+    ).annotate(days=DaysBetween(models.F("asked_on"), models.F("fulfilled_on")))
+    found = medians_by(fulfilled, "category", "days")
     usual = {}
     for category in SupportCategory.values:
-        days = days_by_category.get(category, [])
-        median = statistics.median(days) if len(days) >= USUAL_TIME_MIN_FULFILLED else 0
-        usual[category] = max(USUAL_DAYS_FLOOR, round(median))
+        median, measured = found.get(category, (0, 0))
+        usual[category] = max(USUAL_DAYS_FLOOR, round(median) if measured >= USUAL_TIME_MIN_FULFILLED else 0)
     return usual
 
 
