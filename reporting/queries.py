@@ -12,7 +12,6 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 from functools import cached_property
-from typing import NamedTuple
 
 from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from core.db_functions import DaysBetween
 from core.medians import median
-from partners.choices import NO_CLOCK_STAGES, InteractionKind, Received, Stage, SupportCategory
+from partners.choices import NO_CLOCK_STAGES, InteractionKind, Received, RequestStatus, Stage, SupportCategory
 from partners.models import Interaction, Organization, SupportDelivery, SupportRequest
 from partners.querysets import ZERO, summarise_fulfilment
 
@@ -104,7 +103,7 @@ def interactions_by_month(scope: Scope) -> list[dict]:
     return _per_month(by_day, scope.months, InteractionKind.values, "kind")
 
 
-def by_lived_experience(scope: Scope, requests: list[RequestCount], deliveries: list[dict]) -> list[dict]:
+def by_lived_experience(scope: Scope, requests: list[dict], deliveries: list[dict]) -> list[dict]:
     """Partners led by people with lived experience beside the others:
     how many there are and are active today, and the period's requests,
     deliveries and money (added up from request_counts and delivery_counts,
@@ -122,10 +121,13 @@ def by_lived_experience(scope: Scope, requests: list[RequestCount], deliveries: 
     for row in partners:
         rows[row["lived_experience_led"]].update(partners=row["n"], active=row["active"])
     for asked in requests:
-        rows[asked.led]["requests"] += asked.n
+        rows[True]["requests"] += asked["led"]
+        rows[False]["requests"] += asked["n"] - asked["led"]
     for given in deliveries:
-        rows[given["led"]]["deliveries"] += given["n"]
-        rows[given["led"]]["money"] += given["money"]
+        rows[True]["deliveries"] += given["led"]
+        rows[False]["deliveries"] += given["n"] - given["led"]
+        rows[True]["money"] += given["led_money"]
+        rows[False]["money"] += given["money"] - given["led_money"]
     return list(rows.values())
 
 
@@ -140,66 +142,81 @@ def _deliveries(scope: Scope):
     return SupportDelivery.objects.filter(scope.partners(), delivered_on__range=(scope.start, scope.end))
 
 
-class RequestCount(NamedTuple):
-    """Requests made in a month of the period, of one category and status,
-    by partners led (or not) by people with lived experience."""
-
-    month: datetime.date
-    category: str
-    status: str
-    led: bool
-    n: int
-    in_portal: int  # of them, made by the partner in the portal
+def _status_key(status: str) -> str:
+    return f"status_{status}"
 
 
-def request_counts(scope: Scope) -> list[RequestCount]:
-    """Requests made in the period, counted by (month, category, status,
-    lived-experience-led), with how many of them the partner made in the
-    portal. One query; the request figures below add these up, instead of
-    scanning the period's requests once per figure."""
-    rows = (
+def request_counts(scope: Scope, by_month_and_category: bool = True) -> list[dict]:
+    """Requests made in the period by (month, category): how many, how many
+    in each status, how many the partner made in the portal and how many
+    were asked by partners led by people with lived experience. One query;
+    the request figures below add these up, instead of scanning the
+    period's requests once per figure. Each split is a filtered count in
+    the row rather than a column to group by: grouped by all four, the
+    rows were fourteen times as many. Without `by_month_and_category`, one
+    row of totals (no lived-experience count): what the period before needs."""
+    counts = {
+        "n": Count("pk"),
+        "in_portal": Count("pk", filter=Q(submitted_by__isnull=False)),
+        **{_status_key(status): Count("pk", filter=Q(status=status)) for status in RequestStatus.values},
+    }
+    if not by_month_and_category:
+        return [_requests(scope).aggregate(**counts)]
+    counts["led"] = Count("pk", filter=Q(organization__lived_experience_led=True))
+    return list(
         _requests(scope)
         .annotate(month=TruncMonth("asked_on"))
-        .values_list("month", "category", "status", "organization__lived_experience_led")
-        .annotate(n=Count("pk"), in_portal=Count("pk", filter=Q(submitted_by__isnull=False)))
+        .values("month", "category")
+        .annotate(**counts)
         .order_by()
     )
-    return [RequestCount(*row) for row in rows]
 
 
-def delivery_counts(scope: Scope) -> list[dict]:
-    """Deliveries given in the period by (month, category, lived-experience-led):
-    how many, how many nobody asked for, how many the partner confirmed in
-    the portal and how many of those it said did not (fully) arrive, money
-    and staff hours. One query, added up below."""
+def delivery_counts(scope: Scope, by_month_and_category: bool = True) -> list[dict]:
+    """Deliveries given in the period by (month, category): how many, how
+    many nobody asked for, how many the partner confirmed in the portal and
+    how many of those it said did not (fully) arrive, money and staff hours,
+    and how many (and how much money) went to partners led by people with
+    lived experience. One query, added up below. Without
+    `by_month_and_category`, one row of totals (no lived-experience figures)."""
+    led = Q(organization__lived_experience_led=True)
+    counts = {
+        "n": Count("pk"),
+        "unrequested": Count("pk", filter=Q(request__isnull=True)),
+        "confirmed": Count("confirmation"),
+        "missing": Count("confirmation", filter=Q(confirmation__received__in=MISSING)),
+        "hours": Coalesce(Sum("hours"), ZERO),
+    }
+    if not by_month_and_category:
+        return [_deliveries(scope).aggregate(**counts, money=Coalesce(Sum("money"), ZERO))]
+    # `led_money` before `money`, which would otherwise be the "money" it sums.
+    counts = {
+        "led_money": Coalesce(Sum("money", filter=led), ZERO),
+        "led": Count("pk", filter=led),
+        **counts,
+        "money": Coalesce(Sum("money"), ZERO),
+    }
     return list(
         _deliveries(scope)
-        .annotate(month=TruncMonth("delivered_on"), led=F("organization__lived_experience_led"))
-        .values("month", "category", "led")
-        .annotate(
-            n=Count("pk"),
-            unrequested=Count("pk", filter=Q(request__isnull=True)),
-            confirmed=Count("confirmation"),
-            missing=Count("confirmation", filter=Q(confirmation__received__in=MISSING)),
-            money=Coalesce(Sum("money"), ZERO),
-            hours=Coalesce(Sum("hours"), ZERO),
-        )
+        .annotate(month=TruncMonth("delivered_on"))
+        .values("month", "category")
+        .annotate(**counts)
         .order_by()
     )
 
 
-def support_by_month(requests: list[RequestCount], deliveries: list[dict], months: list[datetime.date]) -> list[dict]:
+def support_by_month(requests: list[dict], deliveries: list[dict], months: list[datetime.date]) -> list[dict]:
     """Requests made and deliveries given in each month."""
     asked: Counter[datetime.date] = Counter()
     given: Counter[datetime.date] = Counter()
     for row in requests:
-        asked[row.month] += row.n
+        asked[row["month"]] += row["n"]
     for row in deliveries:
         given[row["month"]] += row["n"]
     return [{"month": m, "requests": asked[m], "deliveries": given[m]} for m in months]
 
 
-def support_by_category(requests: list[RequestCount], deliveries: list[dict]) -> list[dict]:
+def support_by_category(requests: list[dict], deliveries: list[dict]) -> list[dict]:
     """Per support category: requests made, deliveries given, deliveries nobody
     asked for, money and staff hours delivered."""
     rows = {
@@ -214,7 +231,7 @@ def support_by_category(requests: list[RequestCount], deliveries: list[dict]) ->
         for category in SupportCategory.values
     }
     for row in requests:
-        rows[row.category]["requests"] += row.n
+        rows[row["category"]]["requests"] += row["n"]
     for delivered in deliveries:
         row = rows[delivered["category"]]
         row["deliveries"] += delivered["n"]
@@ -239,20 +256,18 @@ def delivery_totals(deliveries: list[dict]) -> dict:
     return totals
 
 
-def fulfilment(requests: list[RequestCount]) -> dict:
+def fulfilment(requests: list[dict]) -> dict:
     """Requests made in the period by outcome, and the fulfilment rate
     (partners.querysets.summarise_fulfilment)."""
-    by_status: Counter[str] = Counter()
-    for row in requests:
-        by_status[row.status] += row.n
+    by_status = {status: sum(row[_status_key(status)] for row in requests) for status in RequestStatus.values}
     return summarise_fulfilment(by_status)
 
 
-def made_in_portal(requests: list[RequestCount]) -> dict:
+def made_in_portal(requests: list[dict]) -> dict:
     """Requests made in the period, how many the partners made themselves in
     the portal, and their share."""
-    total = sum(row.n for row in requests)
-    in_portal = sum(row.in_portal for row in requests)
+    total = sum(row["n"] for row in requests)
+    in_portal = sum(row["in_portal"] for row in requests)
     return {"requests": total, "in_portal": in_portal, "share": in_portal / total if total else None}
 
 
@@ -309,10 +324,15 @@ class DashboardData:
     """Every figure of the dashboard, each computed on first use. The page
     uses them all; a CSV export only the one it needs."""
 
-    def __init__(self, scope: Scope, today: datetime.date | None = None, surveys: bool = True):
+    def __init__(
+        self, scope: Scope, today: datetime.date | None = None, surveys: bool = True, compared_only: bool = False
+    ):
         self.scope = scope
         self.today = today or timezone.localdate()
         self.surveys = surveys  # False: the user may not see survey results
+        # The period before, whose key figures are only compared: its
+        # requests and deliveries are counted as totals, not by month and category.
+        self.compared_only = compared_only
 
     # Each lambda calls the module-level function of the same name: a lambda
     # in a class body sees the module's names, not the class attributes.
@@ -320,8 +340,8 @@ class DashboardData:
     stages_by_month = cached_property(lambda self: stages_by_month(self.scope))
     overdue_partners = cached_property(lambda self: overdue_partners(self.scope, self.today))
     interactions_by_month = cached_property(lambda self: interactions_by_month(self.scope))
-    request_counts = cached_property(lambda self: request_counts(self.scope))
-    delivery_counts = cached_property(lambda self: delivery_counts(self.scope))
+    request_counts = cached_property(lambda self: request_counts(self.scope, not self.compared_only))
+    delivery_counts = cached_property(lambda self: delivery_counts(self.scope, not self.compared_only))
     support_by_month = cached_property(
         lambda self: support_by_month(self.request_counts, self.delivery_counts, self.scope.months)
     )
@@ -335,7 +355,9 @@ class DashboardData:
     median_days = cached_property(lambda self: median_days_to_first_delivery(self.scope))
     median_days_to_fulfil = cached_property(lambda self: median_days_to_fulfil(self.scope))
     # The same figures for the period of the same length just before.
-    previous = cached_property(lambda self: DashboardData(self.scope.previous, self.today, self.surveys))
+    previous = cached_property(
+        lambda self: DashboardData(self.scope.previous, self.today, self.surveys, compared_only=True)
+    )
     open_requests = cached_property(lambda self: open_requests_by_age(self.scope, self.today))
     rounds = cached_property(lambda self: survey_queries.rounds_in_period(self.scope))
     latest_released_rounds = cached_property(lambda self: survey_queries.latest_released_rounds(self.scope))

@@ -51,8 +51,8 @@ def test_the_filter_narrows_every_partner_figure(two_kinds_of_lead):
     led, others = data(True), data(False)
 
     assert led.stages_now["total"] == 1 and others.stages_now["total"] == 1
-    assert sum(row.n for row in led.request_counts) == 1
-    assert sum(row.n for row in others.request_counts) == 2
+    assert sum(row["n"] for row in led.request_counts) == 1
+    assert sum(row["n"] for row in others.request_counts) == 2
     assert led.delivery_totals["money"] == 100 and others.delivery_totals["money"] == 0
     assert led.stages_by_month[-1]["total"] == 1  # from the history, as it was then
 
