@@ -365,4 +365,10 @@ class DashboardData:
     domain_scores = cached_property(lambda self: survey_queries.domain_scores_in_period(self.survey_tally))
     partner_trend = cached_property(lambda self: survey_queries.partner_likelihood_trend(self.survey_tally))
     mirrored = cached_property(lambda self: survey_queries.mirrored_in_period(self.survey_tally))
-    survey_totals = cached_property(lambda self: survey_queries.survey_totals(self.scope, self.survey_tally))
+    survey_totals = cached_property(
+        lambda self: (
+            survey_queries.survey_totals(self.scope)
+            if self.compared_only
+            else survey_queries.survey_totals(self.scope, self.rounds, self.survey_tally)
+        )
+    )

@@ -14,7 +14,7 @@ cannot be traced to a kind of partner."""
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from surveys.choices import Audience, LoopStatus, ResponseChannel, RoundStatus
 from surveys.models import Release, Round, Survey, YouSaidWeDid
@@ -74,9 +74,13 @@ def _participation(rounds) -> list[dict]:
 def tally_in_period(scope: Scope) -> Tally:
     """The stored counts of the released units that opened in the period,
     shared by the survey figures below. Three queries."""
+    return load_tally(_released(scope))
+
+
+def _released(scope: Scope):
+    """The released units whose first round opened in the period."""
     opened_from, opened_before = scope.opened_between
-    units = Release.objects.released().filter(opened_at__gte=opened_from, opened_at__lt=opened_before)
-    return load_tally(units)
+    return Release.objects.released().filter(opened_at__gte=opened_from, opened_at__lt=opened_before)
 
 
 def domain_scores_in_period(tally: Tally) -> list[dict]:
@@ -97,21 +101,29 @@ def mirrored_in_period(tally: Tally) -> list[dict]:
     return results.mirrored(tally)
 
 
-def survey_totals(scope: Scope, tally: Tally) -> dict:
+def survey_totals(scope: Scope, rounds: list[dict] | None = None, tally: Tally | None = None) -> dict:
     """Answers to the rounds opened in the period (by private link or card,
     and by shared link; not paper), those in released units, and the "you
-    said, we did" items written for those rounds. Two queries, neither
-    counting invitations: the period before needs only these totals for
-    its comparison (rounds_in_period counted every invitation of every
-    round, 37 ms of the dashboard's time on the bench dataset)."""
-    rounds = _rounds(scope)
-    counts = rounds.aggregate(
-        rounds=Count("pk", distinct=True),
-        responses=Count("responses", filter=Q(responses__channel__in=COUNTED_CHANNELS)),
-    )
+    said, we did" items written for those rounds. `rounds` (rounds_in_period)
+    and `tally` (tally_in_period), when the caller has them, already hold
+    the first two: then one query. Without them (the period before, which
+    only needs these totals for its comparison) three, none counting
+    invitations or reading the units' stored counts."""
+    period_rounds = _rounds(scope)
+    if rounds is None:
+        counts = period_rounds.aggregate(
+            rounds=Count("pk", distinct=True),
+            responses=Count("responses", filter=Q(responses__channel__in=COUNTED_CHANNELS)),
+        )
+    else:
+        counts = {"rounds": len(rounds), "responses": sum(row["answered"] + row["shared"] for row in rounds)}
+    if tally is None:
+        released = _released(scope).aggregate(n=Sum("responses"))["n"] or 0
+    else:
+        released = sum(unit.responses for unit in tally.units.values())
     return {
         "responses": counts["responses"],
-        "released": sum(unit.responses for unit in tally.units.values()),
-        "loop_items": YouSaidWeDid.objects.filter(round__in=rounds, status=LoopStatus.DONE).count(),
+        "released": released,
+        "loop_items": YouSaidWeDid.objects.filter(round__in=period_rounds, status=LoopStatus.DONE).count(),
         "rounds": counts["rounds"],
     }

@@ -211,11 +211,14 @@ class TestSurveys:
 
         record_response(hand_data.p1, [], paper=True)
 
-        with CaptureQueriesContext(connection) as queries:
-            totals = data().survey_totals
+        totals = data().survey_totals  # added up from the rounds' participation, which the page shows
         assert totals["responses"] == 15 and totals["rounds"] == 3
         # The period before needs only these totals: invitations are the largest survey table.
+        compared = DashboardData(data().scope, today=TODAY, compared_only=True)
+        with CaptureQueriesContext(connection) as queries:
+            assert compared.survey_totals == totals
         assert not any("surveys_invitation" in query["sql"] for query in queries.captured_queries)
+        assert not any("surveys_releasecount" in query["sql"] for query in queries.captured_queries)
 
     def test_a_period_with_no_rounds(self, hand_data):
         empty = data(start="2025-07-01", end="2025-12-31")
