@@ -93,3 +93,20 @@ def test_a_long_row_label_is_wrapped_above_its_bars():
     assert float(first_bar.y) > float(lines[1].y)  # the bar starts under the label's last line
     assert float(lines[2].y) > float(first_bar.y) + float(first_bar.height)  # the next row starts below it
     assert chart.height == bar_chart("T", "D", [Row("One", [3]), Row("Two", [4])]).height + 15
+
+
+def test_every_value_in_a_chart_or_table_is_escaped():
+    """Partner names, survey questions and labels reach the page through
+    dashboard_markup, which writes the HTML itself: each value is escaped
+    as a template would, and a link keeps its query string intact."""
+    from reporting.tables import Column, Table
+    from reporting.templatetags.dashboard_markup import chart_shapes, table_rows
+
+    hostile = '<script>alert("x")</script>&'
+    chart = bar_chart("Title", "Description", [Row(hostile, [3], fills=['#fff" onload="x'])])
+    table = Table("t", "T", [Column("Partner", "text"), Column("Note", "text")], [[hostile, hostile]])
+    table.links = ['/partners/1/?a=1&b="2"']
+    for html in (str(chart_shapes(chart)), str(table_rows(table))):
+        assert "<script>" not in html and '" onload="' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;" in str(table_rows(table))
+    assert 'href="/partners/1/?a=1&amp;b=&quot;2&quot;"' in str(table_rows(table))
