@@ -197,11 +197,12 @@ def attention(
     # Every partner: no condition, rather than one the database must check.
     mine = queryset.values("pk") if queryset.query.where else None
 
-    def by_partner(rows: models.QuerySet, fk: str, **more) -> dict:
+    def by_partner(rows: models.QuerySet, fk: str, **more) -> dict[int, tuple]:
+        """{partner id: (count, *more)} of the partners with any such row."""
         if mine is not None:
             rows = rows.filter(**{f"{fk}__in": mine})
-        grouped = rows.values(fk).annotate(n=Count("pk"), **more).order_by()
-        return {row[fk]: row for row in grouped}
+        grouped = rows.values_list(fk).annotate(n=Count("pk"), **more).order_by()
+        return {pk: figures for pk, *figures in grouped}
 
     waiting = by_partner(_waiting(usual, today).annotate(usual=_usual_time(usual)), "organization", over=Min("usual"))
     missing = by_partner(_missing(today), "delivery__organization")
@@ -211,14 +212,19 @@ def attention(
     signal_count = Counter([*overdue, *waiting, *missing, *follow_ups])
     chosen = list(signal_count)
     if limit is not None:
-        names = dict(queryset.order_by().values_list("pk", "name"))
-        chosen = sorted(chosen, key=lambda pk: (-signal_count[pk], names[pk]))[:limit]
+        # Ties at the last place go by name: only the names of partners
+        # with at least as many signals as the last one listed are read
+        # (all of them when there are no more than `limit`).
+        ranked = sorted(signal_count.values(), reverse=True)
+        least = ranked[limit - 1] if len(ranked) > limit else 0
+        in_running = [pk for pk, n in signal_count.items() if n >= least]
+        names = dict(queryset.filter(pk__in=in_running).order_by().values_list("pk", "name"))
+        chosen = sorted(in_running, key=lambda pk: (-signal_count[pk], names[pk]))[:limit]
     partners = list(queryset.with_contact_figures(today).filter(pk__in=chosen).order_by("name"))  # type: ignore[attr-defined]
     for partner in partners:
-        partner.waiting_requests = waiting.get(partner.pk, {}).get("n", 0)
-        partner.waiting_over_days = waiting.get(partner.pk, {}).get("over")
-        partner.missing_deliveries = missing.get(partner.pk, {}).get("n", 0)
-        partner.overdue_follow_ups = follow_ups.get(partner.pk, {}).get("n", 0)
+        partner.waiting_requests, partner.waiting_over_days = waiting.get(partner.pk, (0, None))
+        partner.missing_deliveries = missing.get(partner.pk, (0,))[0]
+        partner.overdue_follow_ups = follow_ups.get(partner.pk, (0,))[0]
         partner.health_signals = signals(partner)
     return Attention(len(signal_count), partners)
 

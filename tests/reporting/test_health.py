@@ -103,6 +103,17 @@ def test_the_panel_costs_the_same_queries_for_5_or_50_partners(today):
     assert "50 partners need attention; the 25 with the most signals are listed here" in panel.note
 
 
+def test_the_panel_lists_the_most_signals_first_then_by_name(today):
+    for n in range(30):
+        slipping(f"One signal {n:02}")
+    for name in ("Zeta", "Yara"):  # two signals each: listed first, whatever their name
+        SupportRequestFactory(organization=slipping(name), asked_on=ago(45))
+
+    rows = attention_figure(data()).table.rows
+
+    assert [row[0] for row in rows] == ["Yara", "Zeta", *[f"One signal {n:02}" for n in range(23)]]
+
+
 # --- partners as a group ---------------------------------------------------------
 
 
