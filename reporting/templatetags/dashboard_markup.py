@@ -51,7 +51,7 @@ def _row(link: str, cells: list[Cell]) -> str:
     link. Every value goes through conditional_escape, as format_html would
     do it; one format per row instead of one per cell (a third less time)."""
     first, *rest = cells
-    head = conditional_escape(first.text)
+    head: str = conditional_escape(first.text)
     if link:
         head = f'<a href="{conditional_escape(link)}">{head}</a>'
     body = "".join(f'<td class="{"num" if cell.numeric else ""}">{conditional_escape(cell.text)}</td>' for cell in rest)
