@@ -12,7 +12,6 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    Min,
     OuterRef,
     Subquery,
     Sum,
@@ -186,9 +185,10 @@ class SupportRequestQuerySet(models.QuerySet):
         return self.filter(status__in=OUTSTANDING_STATUSES)
 
     def with_delivery_figures(self, today: date | None = None) -> "SupportRequestQuerySet":
-        """Adds money_delivered, hours_delivered, delivery_count, first_delivery_on,
-        days_to_first_delivery, days_to_fulfil (asked to fulfilled), outstanding_amount
-        and days_open.
+        """Adds money_delivered, hours_delivered, delivery_count,
+        days_to_first_delivery (to first_delivery_on, which
+        partners/first_delivery.py keeps), days_to_fulfil (asked to
+        fulfilled), outstanding_amount and days_open.
 
         outstanding_amount is what is still owed of the amount asked: asked minus
         delivered (never below zero) while the request is outstanding, zero once it
@@ -198,7 +198,6 @@ class SupportRequestQuerySet(models.QuerySet):
             money_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("money"), money), ZERO),
             hours_delivered=Coalesce(_child_aggregate(self, "deliveries", Sum("hours"), money), ZERO),
             delivery_count=Coalesce(_child_aggregate(self, "deliveries", Count("pk"), IntegerField()), 0),
-            first_delivery_on=_child_aggregate(self, "deliveries", Min("delivered_on"), models.DateField()),
             days_to_first_delivery=DaysBetween(F("asked_on"), F("first_delivery_on")),
             days_to_fulfil=DaysBetween(F("asked_on"), F("fulfilled_on")),
             outstanding_amount=Case(

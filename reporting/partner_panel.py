@@ -15,8 +15,9 @@ from .scope import Scope
 
 def partner_panel(organization: Organization, today: datetime.date | None = None) -> dict:
     """Ready for templates/reporting/_partner_panel.html. Five queries:
-    interactions, requests, deliveries (each counted by month and category,
-    and added up into every support figure), and the two medians of days."""
+    interactions (and the meetings it was "also with"), requests, deliveries
+    (each counted by month and category, and added up into every support
+    figure), and the two medians of days."""
     start, end = default_period(today or timezone.localdate())
     scope = Scope(start=start, end=end, organization=organization)
     return partner_panel_figures(DashboardData(scope, today=today, surveys=False))

@@ -13,12 +13,12 @@ from collections import Counter
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from core.db_functions import DaysBetween
-from core.medians import median
+from core.medians import medians
 from partners.choices import NO_CLOCK_STAGES, InteractionKind, Received, RequestStatus, Stage, SupportCategory
 from partners.models import Interaction, Organization, SupportDelivery, SupportRequest
 from partners.querysets import ZERO, summarise_fulfilment
@@ -271,34 +271,21 @@ def made_in_portal(requests: list[dict]) -> dict:
     return {"requests": total, "in_portal": in_portal, "share": in_portal / total if total else None}
 
 
-def median_days_to_first_delivery(scope: Scope) -> dict:
-    """Median days from request to first delivery, over the requests made in
-    the period that have had a delivery. One query: the deliveries joined to
-    their requests and grouped by request give each request's days, and
-    their middle is found by core.medians (in PostgreSQL itself). A
-    correlated subquery per request took three times as long."""
-    first_deliveries = (
-        SupportDelivery.objects.filter(
-            scope.partners("request__organization"), request__asked_on__range=(scope.start, scope.end)
-        )
-        .values("request")
-        .annotate(days=DaysBetween(F("request__asked_on"), Min("delivered_on")))
-        .order_by()
+def request_medians(scope: Scope) -> dict[str, dict]:
+    """Over the requests made in the period, one query for both:
+
+    - "to_first_delivery": median days from request to its first delivery
+      (SupportRequest.first_delivery_on), over those that have had one;
+    - "to_fulfil": median days from request to fulfilled
+      (SupportRequest.fulfilled_on), over those that are fulfilled.
+
+    Each as {"median": …, "measured": how many requests it is over}."""
+    requests = _requests(scope).annotate(
+        to_first_delivery=DaysBetween(F("asked_on"), F("first_delivery_on")),
+        to_fulfil=DaysBetween(F("asked_on"), F("fulfilled_on")),
     )
-    return _median(first_deliveries, "days")
-
-
-def median_days_to_fulfil(scope: Scope) -> dict:
-    """Median days from request to fulfilled (SupportRequest.fulfilled_on),
-    over the requests made in the period that are fulfilled. One query."""
-    fulfilled = _requests(scope).annotate(days=DaysBetween(F("asked_on"), F("fulfilled_on"))).order_by()
-    return _median(fulfilled, "days")
-
-
-def _median(queryset, days: str) -> dict:
-    """The middle of some day counts, and how many there were."""
-    middle, measured = median(queryset, days)
-    return {"median": middle, "measured": measured}
+    found = medians(requests.order_by(), "to_first_delivery", "to_fulfil")
+    return {name: {"median": middle, "measured": measured} for name, (middle, measured) in found.items()}
 
 
 def open_requests_by_age(scope: Scope, today: datetime.date) -> dict[str, int]:
@@ -352,8 +339,9 @@ class DashboardData:
     by_lived_experience = cached_property(
         lambda self: by_lived_experience(self.scope, self.request_counts, self.delivery_counts)
     )
-    median_days = cached_property(lambda self: median_days_to_first_delivery(self.scope))
-    median_days_to_fulfil = cached_property(lambda self: median_days_to_fulfil(self.scope))
+    request_medians = cached_property(lambda self: request_medians(self.scope))
+    median_days = cached_property(lambda self: self.request_medians["to_first_delivery"])
+    median_days_to_fulfil = cached_property(lambda self: self.request_medians["to_fulfil"])
     # The same figures for the period of the same length just before.
     previous = cached_property(
         lambda self: DashboardData(self.scope.previous, self.today, self.surveys, compared_only=True)

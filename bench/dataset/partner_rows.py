@@ -24,6 +24,7 @@ from partners.choices import (
     SupportCategory,
     Urgency,
 )
+from partners.first_delivery import refresh_first_delivery
 from partners.models import Contact, Interaction, Organization, SupportDelivery, SupportRequest, Tag
 
 from . import names
@@ -240,6 +241,7 @@ def create_support(rng, organizations, managers, requests: int, deliveries: int,
             )
         )
     SupportDelivery.objects.bulk_create(given, batch_size=BATCH)
+    refresh_first_delivery(SupportRequest.objects.values("pk"))  # bulk_create sends no signals
     _mark_fulfilled(rng, rows, given, today)
 
 

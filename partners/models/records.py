@@ -276,6 +276,9 @@ class SupportRequest(models.Model):
     )
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     fulfilled_on = models.DateField(_("fulfilled on"), null=True, blank=True, editable=False)
+    # The day of its first delivery, kept by partners/first_delivery.py
+    # whenever a delivery is saved or deleted: "days to first delivery".
+    first_delivery_on = models.DateField(_("first delivered on"), null=True, blank=True, editable=False)
     # The partner contact who asked through the portal (empty when staff
     # recorded it): "requests made by partners themselves" on the dashboard.
     submitted_by = models.ForeignKey(

@@ -9,7 +9,7 @@ import pytest
 from django.db.models import F, Min
 
 from core.db_functions import DaysBetween
-from core.medians import median, medians_by
+from core.medians import median, medians, medians_by
 from partners.models import SupportDelivery, SupportRequest
 from tests.factories import SupportDeliveryFactory, SupportRequestFactory
 
@@ -69,3 +69,10 @@ def test_over_an_aggregate():
         .order_by()
     )
     assert median(grouped, "days") == (3, 3)  # first deliveries after 3, 1 and 20 days
+
+
+def test_several_medians_over_the_same_rows_in_one_query(django_assert_num_queries):
+    rows = requests_fulfilled_after({"training": [1, 2, 9, None]}).annotate(twice=F("days") * 2)
+    with django_assert_num_queries(1):
+        found = medians(rows, "days", "twice")
+    assert found == {"days": (2, 3), "twice": (4, 3)}
