@@ -34,7 +34,7 @@ def median(queryset: QuerySet, value: str) -> tuple[float | None, int]:
 def medians(queryset: QuerySet, *values: str) -> dict[str, tuple[float | None, int]]:
     """median() of each of `values` over the same rows, in one query."""
     if _in_database(queryset):
-        aggregates = {}
+        aggregates: dict[str, Aggregate] = {}
         for index, value in enumerate(values):
             aggregates[f"median_{index}"] = Median(value)
             aggregates[f"measured_{index}"] = Count(value)
