@@ -18,6 +18,7 @@ from .choices import Stage
 from .filters import IdsChoiceField
 from .forms import program_managers
 from .models import Organization, Tag
+from .widgets import LongSelect
 
 # As many as a page of the list shows at most.
 MOST_AT_ONCE = 100
@@ -47,8 +48,13 @@ class BulkPartnerForm(forms.Form):
     )
     action = forms.ChoiceField(label=_("With the ticked partners"))
     stage = forms.ChoiceField(label=_("Stage to set"), choices=[("", "—"), *Stage.choices], required=False)
-    lead = PersonChoiceField(queryset=program_managers(), label=_("Lead to set"), required=False, empty_label="—")
-    tag = forms.ModelChoiceField(Tag.objects.all(), label=_("Tag to add or remove"), required=False, empty_label="—")
+    # LongSelect: the same <select> as Django's, without a template per option.
+    lead = PersonChoiceField(
+        queryset=program_managers(), label=_("Lead to set"), required=False, empty_label="—", widget=LongSelect
+    )
+    tag = forms.ModelChoiceField(
+        Tag.objects.all(), label=_("Tag to add or remove"), required=False, empty_label="—", widget=LongSelect
+    )
 
     def __init__(self, *args, may_change: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,7 +63,9 @@ class OrganizationFilter(filters.FilterSet):
     q = filters.CharFilter(label=_("Search"), method="search")
     stage = filters.MultipleChoiceFilter(choices=Stage.choices, widget=forms.CheckboxSelectMultiple)
     kind = filters.ChoiceFilter(choices=OrganizationKind.choices, empty_label=_("Any kind"))
-    relationship_lead = filters.ModelChoiceFilter(queryset=staff_users, label=_("Lead"), empty_label=_("Anyone"))
+    relationship_lead = filters.ModelChoiceFilter(
+        queryset=staff_users, label=_("Lead"), empty_label=_("Anyone"), widget=LongSelect
+    )
     tags = IdsChoiceFilter(queryset=Tag.objects.all(), label=_("Tags"), widget=forms.CheckboxSelectMultiple)
     last_contact = filters.ChoiceFilter(
         choices=LAST_CONTACT_WINDOWS, label=_("Last contact"), method="filter_last_contact", empty_label=_("Any time")
