@@ -14,7 +14,7 @@ from partners.choices import InteractionKind, RequestStatus, Stage, SupportCateg
 from .charts import Row, Series, bar_chart, column_chart
 from .health import attention_figure
 from .key_figures import key_figures_table, support_key_figures
-from .tables import LISTED, Column, Figure, Link, Table, format_value
+from .tables import LISTED, Column, Figure, Table, format_value
 
 if TYPE_CHECKING:
     from .queries import DashboardData
@@ -96,9 +96,7 @@ def overdue_figure(data: "DashboardData") -> Figure:
             "shown": LISTED,
             "n": len(rows),
         }
-        more = Link(
-            _("All %(n)s in the partner list") % {"n": len(rows)}, data.scope.partner_list_url(is_overdue="true")
-        )
+        more = data.scope.partner_list_link(len(rows), is_overdue="true")
     return Figure("overdue-partners", _("Past keep-in-touch cadence"), table, note=note, more=more)
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from partners.health import attention
 from partners.models import Organization
 
-from .tables import LISTED, Column, Figure, Link, Table
+from .tables import LISTED, Column, Figure, Table
 
 if TYPE_CHECKING:
     from .queries import DashboardData
@@ -86,10 +86,7 @@ def attention_figure(data: "DashboardData") -> Figure:
             "n": found.count,
             "shown": LISTED,
         }
-        more = Link(
-            _("All %(n)s in the partner list") % {"n": found.count},
-            data.scope.partner_list_url(needs_attention="true"),
-        )
+        more = data.scope.partner_list_link(found.count, needs_attention="true")
     if line := group_rating_line(group_rating(data)):
         note = f"{note} {line}"
     return Figure("needs-attention", _("Partnerships needing attention"), table, note=note, wide=True, more=more)

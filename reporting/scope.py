@@ -8,8 +8,11 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from partners.models import Organization
+
+from .tables import Link
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -54,15 +57,17 @@ class Scope:
             chosen &= Q(**{f"{prefix}lived_experience_led": self.lived_experience})
         return chosen
 
-    def partner_list_url(self, **filters: str) -> str:
-        """The partner list showing the partners in scope (all of one kind,
-        led or not by people with lived experience), with `filters` on top."""
+    def partner_list_link(self, count: int, **filters: str) -> Link:
+        """A link to all `count` partners of a list the dashboard shortens:
+        the partner list showing the partners in scope (all of one kind, led
+        or not by people with lived experience), with `filters` on top."""
         query = dict(filters)
         if self.kind:
             query["kind"] = self.kind
         if self.lived_experience is not None:
             query["lived_experience_led"] = "true" if self.lived_experience else "false"
-        return f"{reverse('partners:organization_list')}?{urlencode(query)}"
+        url = f"{reverse('partners:organization_list')}?{urlencode(query)}"
+        return Link(_("All %(n)s in the partner list") % {"n": count}, url)
 
     @property
     def previous(self) -> "Scope":
