@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from reporting.filters import default_period
 from reporting.key_figures import key_figures, period_figures
@@ -77,6 +78,27 @@ class TestRelationships:
         months = by_month(data().stages_by_month)
         assert months["2026-05"]["identified"] == 1
         assert months["2026-06"]["identified"] == 0
+
+    def test_a_change_counts_from_the_first_moment_after_it(self, db):
+        """At its history_date exactly a row does not count yet, and the row
+        before it still does; moments may come in any order."""
+        from partners.choices import Stage
+        from reporting.scope import start_of_day
+        from reporting.stage_history import stage_counts_at
+        from tests.factories import OrganizationFactory
+
+        first, second, third = (start_of_day(d(day)) for day in ("2026-01-01", "2026-02-01", "2026-03-01"))
+        with time_machine.travel(first, tick=False):
+            partner = OrganizationFactory(stage=Stage.IDENTIFIED)
+        with time_machine.travel(second, tick=False):
+            partner.stage = Stage.FIRST_CONTACT
+            partner.save()
+        assert stage_counts_at([third, first, second, second + datetime.timedelta(microseconds=1)]) == [
+            {"first_contact": 1},
+            {},
+            {"identified": 1},
+            {"first_contact": 1},
+        ]
 
     def test_partners_past_their_keep_in_touch_cadence(self, hand_data):
         # Alpha (collaborating, every 30 days) last heard from on 10 May: 36 days.
