@@ -51,7 +51,8 @@ def stage_counts_at(
     in_order = [moments[index] for index in order]
     table = connection.ops.quote_name(OrganizationHistory._meta.db_table)
     first, params = _slot_after("h.history_date", in_order)
-    # valid_until is the next row's history_date: the row still counts at that moment.
+    # valid_until is the next row's history_date: the row still counts at that
+    # moment. The latest row's is NULL, which no WHEN matches: it counts to the last.
     after, after_params = _slot_after("h.valid_until", in_order)
     params += after_params
     # The partner is chosen before the window (which must see all its rows),
@@ -69,7 +70,7 @@ def stage_counts_at(
         params.append(lived_experience)
     # Only fixed fragments and the model's table name are put into the text; every value is a parameter.
     sql = f"""
-        SELECT h.stage, {first}, CASE WHEN h.valid_until IS NULL THEN {len(moments)} ELSE {after} END, COUNT(*)
+        SELECT h.stage, {first}, {after}, COUNT(*)
         FROM (
             SELECT stage, kind, lived_experience_led, history_type, history_date,
                    LEAD(history_date) OVER (PARTITION BY id ORDER BY history_date, history_id) AS valid_until
