@@ -99,6 +99,17 @@ def redis_snapshot(url: str) -> RedisSnapshot:
     return snapshot
 
 
+def in_flight_snapshot(url: str) -> RedisSnapshot | None:
+    """Redis read while a worker holds a task unacknowledged, or None. On a
+    busy machine the message may be acknowledged between seeing it
+    unacknowledged and reading Redis: the caller polls this until it gets
+    a snapshot with a task in it."""
+    if not redis.Redis.from_url(url).hlen("unacked"):
+        return None
+    snapshot = redis_snapshot(url)
+    return snapshot if snapshot.task_bodies else None
+
+
 # --- logs ---------------------------------------------------------------------------------
 
 

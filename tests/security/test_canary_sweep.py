@@ -17,7 +17,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -38,7 +37,7 @@ from tests.surveys.real_services import (
     web_process_publishes_to,
 )
 
-from .dumps import KeepingSmtpSink, hits, log_output, pg_dump, redis_snapshot
+from .dumps import KeepingSmtpSink, hits, in_flight_snapshot, log_output, pg_dump, redis_snapshot
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -90,8 +89,9 @@ def _send_a_round(manager: Client, data, sink: KeepingSmtpSink, queue: str) -> t
     worker = Worker(sink.port, queue, concurrency=1, extra_env={"LOG_LEVEL": "DEBUG"})
     worker.start()
     try:
-        assert wait_for(lambda: redis.Redis.from_url(REDIS_URL).hlen("unacked"), timeout=60, interval=0.05)
-        snapshots.append(redis_snapshot(REDIS_URL))
+        in_flight = wait_for(lambda: in_flight_snapshot(REDIS_URL), timeout=60, interval=0.05)
+        assert in_flight, "no task seen in flight"
+        snapshots.append(in_flight)
         invitation = Invitation.objects.filter(round=data.round, recipient=data.recipient)
         assert wait_for(lambda: invitation.filter(state=SendState.SENT).exists(), timeout=120)
     finally:

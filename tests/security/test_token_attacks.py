@@ -42,7 +42,7 @@ from tests.surveys.real_services import (
     web_process_publishes_to,
 )
 
-from .dumps import KeepingSmtpSink, hits, log_output, pg_dump, redis_snapshot, tokens_in
+from .dumps import KeepingSmtpSink, hits, in_flight_snapshot, log_output, pg_dump, redis_snapshot, tokens_in
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -162,19 +162,9 @@ def _queue_and_snapshot(send) -> object:
 def _run_worker_until(worker: Worker, done, snapshots: list) -> None:
     """Runs the worker until `done()`; while a (slow) mail is being delivered
     its task message sits in Redis unacknowledged, and is read there too."""
-    client = __import__("redis").Redis.from_url(REDIS_URL)
-
-    def in_flight():
-        # On a busy machine the message may be acknowledged between seeing
-        # it unacknowledged and reading Redis: then look again.
-        if not client.hlen("unacked"):
-            return None
-        snapshot = redis_snapshot(REDIS_URL)
-        return snapshot if snapshot.task_bodies else None
-
     worker.start()
     try:
-        snapshot = wait_for(in_flight, timeout=60, interval=0.05)
+        snapshot = wait_for(lambda: in_flight_snapshot(REDIS_URL), timeout=60, interval=0.05)
         assert snapshot, "no task seen in flight"
         snapshots.append(snapshot)
         assert wait_for(done, timeout=120), "the worker did not finish"
