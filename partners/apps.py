@@ -6,6 +6,7 @@ class PartnersConfig(AppConfig):
     verbose_name = "Partners"
 
     def ready(self) -> None:
-        from . import first_delivery
+        from . import first_delivery, last_contact
 
         first_delivery.connect()
+        last_contact.connect()

@@ -12,19 +12,18 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    OuterRef,
     Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from core.db_functions import DaysBetween
 from core.subqueries import aggregate_of
 
-from .choices import CLOSED_STATUSES, IN_TOUCH_KINDS, NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
+from .choices import CLOSED_STATUSES, NO_CLOCK_STAGES, OUTSTANDING_STATUSES, RequestStatus
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -41,23 +40,6 @@ def _child_aggregate(queryset, relation: str, aggregate, output_field, **filters
     """One aggregate over each outer row's `relation` rows (core.subqueries)."""
     children, fk = _children(queryset, relation)
     return aggregate_of(children.filter(**filters), fk, aggregate, output_field)
-
-
-def _latest(queryset, relation: str, field: str, output_field, **filters) -> Subquery:
-    """The greatest `field` of each outer row's `relation` rows (those that
-    match `filters`). Unlike _child_aggregate(Max), which groups and so
-    reads every child row, this reads the first entries of an index on
-    (foreign key, field)."""
-    children, fk = _children(queryset, relation)
-    rows = children.filter(**{fk: OuterRef("pk")}, **filters).order_by(F(field).desc()).values(field)[:1]
-    return Subquery(rows, output_field=output_field)
-
-
-def _later(first, second):
-    """The later of two dates, either of which may be NULL (SQLite's MAX()
-    of two values is NULL when one is)."""
-    never = Value(date.min, output_field=models.DateField())
-    return NullIf(Greatest(Coalesce(first, never), Coalesce(second, never)), never)
 
 
 def summarise_fulfilment(by_status: dict[str, int]) -> dict:
@@ -98,12 +80,8 @@ class OrganizationQuerySet(models.QuerySet):
         identified (reaching out is at their pace), or one that is paused or
         ended, is never past cadence."""
         today_value = Value(_today(today), output_field=models.DateField())
-        in_touch = {"kind__in": IN_TOUCH_KINDS}
-        logged_here = _latest(self, "interactions", "happened_on", models.DateField(), **in_touch)
-        # A meeting of several partners, logged under another, counts too.
-        joint = _latest(self, "joint_interactions", "happened_on", models.DateField(), **in_touch)
         return self.annotate(
-            last_contact=_later(logged_here, joint),
+            last_contact=F("last_contact_on"),  # kept by partners/last_contact.py
             days_since_contact=DaysBetween(F("last_contact"), today_value),
             clock_days=DaysBetween(Coalesce(F("last_contact"), TruncDate("created_at")), today_value),
             is_overdue=Case(

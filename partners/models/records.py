@@ -77,8 +77,11 @@ class Organization(models.Model):
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="organizations")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived from the interactions and kept by partners/last_contact.py: not
+    # the partner's own history, so not in it.
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["last_contact_on"])
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -98,6 +101,17 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, **kwargs) -> None:
+        """Saves the partner's own fields. An update never writes
+        last_contact_on: this instance may have been read before an
+        interaction changed it (partners/last_contact.py keeps it)."""
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            left_out = {"last_contact_on", *self.get_deferred_fields()}  # as Django leaves out deferred fields
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.attname not in left_out
+            ]
+        super().save(**kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("partners:organization_detail", args=[self.pk])
