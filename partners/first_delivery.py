@@ -11,6 +11,7 @@ bulk_create sends none: its caller refreshes (bench/dataset)."""
 from django.db.models import OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from .denormalized import touches, value_before
 from .models import SupportDelivery, SupportRequest
 
 # A delivery saved with only other fields named leaves the first day as it is.
@@ -26,16 +27,12 @@ def refresh_first_delivery(request_ids) -> None:
 
 def _remember_request(sender, instance: SupportDelivery, raw: bool = False, update_fields=None, **kwargs) -> None:
     """The request the delivery answered before this save, which may lose it."""
-    instance._request_before = None  # type: ignore[attr-defined]
-    if update_fields is not None and not _MATTERS & set(update_fields):
-        return
-    if not instance._state.adding and instance.pk is not None:
-        before = SupportDelivery.objects.filter(pk=instance.pk).values_list("request_id", flat=True).first()
-        instance._request_before = before  # type: ignore[attr-defined]
+    before = value_before(instance, "request_id") if touches(update_fields, _MATTERS) else None
+    instance._request_before = before  # type: ignore[attr-defined]
 
 
 def _delivery_saved(sender, instance: SupportDelivery, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and not _MATTERS & set(update_fields):
+    if not touches(update_fields, _MATTERS):
         return
     changed = {instance.request_id, getattr(instance, "_request_before", None)} - {None}
     if changed:

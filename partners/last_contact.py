@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from .choices import IN_TOUCH_KINDS
+from .denormalized import touches, value_before
 from .models import Interaction, Organization
 
 # An interaction saved with only other fields named leaves last contacts as they are.
@@ -56,20 +57,14 @@ def refresh_last_contact(organization_ids: Collection[int] | QuerySet, interacti
     Organization.objects.filter(partners).update(last_contact_on=latest_contact())
 
 
-def _matters(update_fields) -> bool:
-    return update_fields is None or bool(_MATTERS & set(update_fields))
-
-
 def _remember_partner(sender, instance: Interaction, update_fields=None, **kwargs) -> None:
     """The partner the interaction was logged with before this save, which may lose it."""
-    instance._organization_before = None  # type: ignore[attr-defined]
-    if _matters(update_fields) and not instance._state.adding and instance.pk is not None:
-        before = Interaction.objects.filter(pk=instance.pk).values_list("organization_id", flat=True).first()
-        instance._organization_before = before  # type: ignore[attr-defined]
+    before = value_before(instance, "organization_id") if touches(update_fields, _MATTERS) else None
+    instance._organization_before = before  # type: ignore[attr-defined]
 
 
 def _interaction_saved(sender, instance: Interaction, created: bool = False, update_fields=None, **kwargs) -> None:
-    if not _matters(update_fields):
+    if not touches(update_fields, _MATTERS):
         return
     before = getattr(instance, "_organization_before", None)
     changed = {instance.organization_id} | ({before} if before is not None else set())
