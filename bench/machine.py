@@ -44,6 +44,8 @@ def _versions() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
+        cursor.execute("SHOW autovacuum")
+        autovacuum = cursor.fetchone()[0]
     redis_version = "not configured"
     if getattr(settings, "REDIS_URL", ""):
         try:
@@ -56,6 +58,7 @@ def _versions() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
         "postgresql": postgres.split()[0],
+        "autovacuum": autovacuum,
         "redis": redis_version,
     }
 

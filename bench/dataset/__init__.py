@@ -151,7 +151,7 @@ def generate(
         invitations=sum(len(i) for _, _, i in plan),
     )
     if connection.vendor == "postgresql":
-        step("vacuum analyze", _analyze)
+        step("vacuum analyze", vacuum_analyze)
     counts["seconds"] = timings
     return counts
 
@@ -189,8 +189,11 @@ def _rounds(rng: random.Random, sizes: Sizes, now) -> list:
     return plan
 
 
-def _analyze() -> None:
+def vacuum_analyze() -> None:
     """Planner statistics and the visibility map (index-only scans), as
-    autovacuum would have them after a while on a real database."""
+    autovacuum would have them after a while on a real database. Run after
+    generating, and before measuring a dataset an earlier run has written
+    to (bench/run.py): on a server with autovacuum off nothing else clears
+    what the last run's answers, sends and row-count checks left behind."""
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.get_autocommit() else "ANALYZE")
