@@ -14,10 +14,12 @@ cannot be traced to a kind of partner."""
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 
+from core.subqueries import count_of
 from surveys.choices import Audience, LoopStatus, ResponseChannel, RoundStatus
-from surveys.models import Release, Round, Survey, YouSaidWeDid
+from surveys.models import Release, Response, Round, Survey, YouSaidWeDid
 from surveys.models.releases import ReleaseState
 from surveys.services import results
 from surveys.services.tallies import Tally, load_tally
@@ -111,9 +113,11 @@ def survey_totals(scope: Scope, rounds: list[dict] | None = None, tally: Tally |
     invitations or reading the units' stored counts."""
     period_rounds = _rounds(scope)
     if rounds is None:
-        counts = period_rounds.aggregate(
-            rounds=Count("pk", distinct=True),
-            responses=Count("responses", filter=Q(responses__channel__in=COUNTED_CHANNELS)),
+        # Each round's answers counted from the (round, channel) index, then
+        # added up: joining every answer to its round took twice as long.
+        answered = count_of(Response.objects.filter(channel__in=COUNTED_CHANNELS), "round")
+        counts = period_rounds.annotate(answered=answered).aggregate(
+            rounds=Count("pk"), responses=Coalesce(Sum("answered"), 0)
         )
     else:
         counts = {"rounds": len(rounds), "responses": sum(row["answered"] + row["shared"] for row in rounds)}
